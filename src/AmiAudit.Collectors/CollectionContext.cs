@@ -1,0 +1,21 @@
+using AmiAudit.Collectors.RootFs;
+
+namespace AmiAudit.Collectors;
+
+/// <summary>Everything a collector may touch, injected so tests can point it at fixture trees.</summary>
+public sealed class CollectionContext
+{
+    public required RootFileSystem Fs { get; init; }
+    public CollectionMode Mode { get; init; } = CollectionMode.ImageRoot;
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>Environment variables the collectors may consult (DOCKER_HOST …); never the process env directly.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>Extra binary paths named by policies (hashed in addition to the built-in ones).</summary>
+    public IReadOnlyList<string> ExtraBinaries { get; init; } = [];
+    /// <summary>Host root for /proc, /sys, the journal and the Docker socket in live mode ("/" or e.g. "/host").</summary>
+    public string HostRoot { get; init; } = "/";
+    /// <summary>Sampling window for live rates and the CPU probe.</summary>
+    public TimeSpan Window { get; init; } = TimeSpan.Zero;
+    /// <summary>Receives one short line per collector as it starts (the CLI shows it as progress).</summary>
+    public IProgress<string>? Progress { get; init; }
+}

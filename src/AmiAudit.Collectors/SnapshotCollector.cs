@@ -1,0 +1,38 @@
+using System.Reflection;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Collectors;
+
+/// <summary>Runs every discovered collector in order; one collector failing never stops the rest.</summary>
+public static class SnapshotCollector
+{
+    private static readonly Lazy<IReadOnlyList<ICollector>> Discovered = new(() =>
+        typeof(ICollector).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(ICollector).IsAssignableFrom(t)
+                        && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (ICollector)Activator.CreateInstance(t)!)
+            .OrderBy(c => c.Order).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .ToList());
+
+    public static IReadOnlyList<ICollector> All => Discovered.Value;
+
+    public static Snapshot Collect(CollectionContext context, Snapshot? seed = null, IEnumerable<ICollector>? collectors = null)
+    {
+        var snapshot = seed ?? new Snapshot();
+        var extra = new List<Diagnostic>();
+        foreach (var collector in (collectors ?? All).Where(c => c.AppliesTo(context.Mode)))
+        {
+            context.Progress?.Report(collector.Name);
+            try
+            {
+                snapshot = collector.Collect(context, snapshot);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A collector bug must not lose the other collectors' facts; it is reported, not hidden.
+                extra.Add(new Diagnostic { Source = collector.Name, Level = "error", Code = "collector-failed", Message = $"{e.GetType().Name}: {e.Message}" });
+            }
+        }
+        return snapshot with { Diagnostics = [.. snapshot.Diagnostics, .. context.Fs.Diagnostics, .. extra] };
+    }
+}

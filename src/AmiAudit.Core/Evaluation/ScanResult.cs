@@ -1,0 +1,28 @@
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Core.Evaluation;
+
+/// <summary>Everything a reporter needs to render a scan; pure data.</summary>
+public sealed record ScanResult
+{
+    public TargetInfo Target { get; init; } = new();
+    public string TargetName { get; init; } = "";
+    public List<PolicySummary> Policies { get; init; } = [];
+    /// <summary>Sorted by severity (desc), rule id, subject.</summary>
+    public List<Finding> Findings { get; init; } = [];
+    public List<Diagnostic> Diagnostics { get; init; } = [];
+    /// <summary>The gate threshold used; findings at/above it with status Fail fail the gate.</summary>
+    public Severity? FailOn { get; init; }
+
+    public int Count(FindingStatus status) => Findings.Count(f => f.Status == status);
+
+    public bool GateFailed => FailOn is { } t && Findings.Any(f => f.Status is FindingStatus.Fail && f.Severity >= t);
+}
+
+public sealed record PolicySummary
+{
+    public string Name { get; init; } = "";
+    public string? Description { get; init; }
+    public string? File { get; init; }
+    public int Rules { get; init; }
+}

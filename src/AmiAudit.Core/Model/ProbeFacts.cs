@@ -1,0 +1,77 @@
+namespace AmiAudit.Core.Model;
+
+/// <summary>Readings from the live health probes. Each probe is null when it did not run and carries
+/// Status = ok | problem | unavailable | not-applicable when it did.</summary>
+public sealed record ProbeFacts
+{
+    public MemcgProbe? Memcg { get; init; }
+    public EnaProbe? Ena { get; init; }
+    public CpuProbe? Cpu { get; init; }
+}
+
+public sealed record MemcgProbe
+{
+    public string Status { get; init; } = "ok";
+    /// <summary>v1 | v2</summary>
+    public string? CgroupVersion { get; init; }
+    /// <summary>Memory cgroups the kernel tracks (v1: /proc/cgroups num_cgroups).</summary>
+    public long? Tracked { get; init; }
+    /// <summary>Memory cgroups with a directory (v1) / live descendants (v2).</summary>
+    public long? Live { get; init; }
+    /// <summary>Tracked − live (v1) or nr_dying_descendants (v2).</summary>
+    public long? Dying { get; init; }
+    public string? Detail { get; init; }
+}
+
+public sealed record EnaProbe
+{
+    public string Status { get; init; } = "not-applicable";
+    public List<EnaInterface> Interfaces { get; init; } = [];
+    public string? Detail { get; init; }
+}
+
+public sealed record EnaInterface
+{
+    public string Name { get; init; } = "";
+    public string? PciAddress { get; init; }
+    public string? DriverVersion { get; init; }
+    /// <summary>Resets seen in the kernel log window.</summary>
+    public long Resets { get; init; }
+    public long TxTimeouts { get; init; }
+    public long MissingTxCompletions { get; init; }
+    public long KeepAliveTimeouts { get; init; }
+    /// <summary>"TX q 5 paused", "napi not scheduled", … (short, deduplicated).</summary>
+    public List<string> Reasons { get; init; } = [];
+    /// <summary>ethtool -S counters of interest (total_resets, *_allowance_exceeded, …).</summary>
+    public SortedDictionary<string, long> Counters { get; init; } = new(StringComparer.Ordinal);
+}
+
+public sealed record CpuProbe
+{
+    public string Status { get; init; } = "ok";
+    public double WindowSeconds { get; init; }
+    public List<CoreReading> Cores { get; init; } = [];
+}
+
+public sealed record CoreReading
+{
+    public int Cpu { get; init; }
+    public double Usr { get; init; }
+    public double Sys { get; init; }
+    public double Irq { get; init; }
+    public double Soft { get; init; }
+    public double Idle { get; init; }
+    /// <summary>Seconds in the window with sys+irq+soft ≥ 90 %.</summary>
+    public double SaturatedSeconds { get; init; }
+    public List<ProcessShare> TopProcesses { get; init; } = [];
+    public long? NetRxSoftirqs { get; init; }
+    public List<string> EnaIrqs { get; init; } = [];
+}
+
+public sealed record ProcessShare
+{
+    public int Pid { get; init; }
+    public string Comm { get; init; } = "";
+    /// <summary>Percent of one core over the window.</summary>
+    public double Percent { get; init; }
+}

@@ -1,0 +1,82 @@
+namespace AmiAudit.Core.Model;
+
+public sealed record SystemdFacts
+{
+    /// <summary>False when no systemd unit directory exists in the root (non-systemd image).</summary>
+    public bool Available { get; init; } = true;
+    public string? DefaultTarget { get; init; }
+    public List<UnitFact> Units { get; init; } = [];
+}
+
+/// <summary>
+/// One unit file (or alias / instance) as <c>systemctl list-unit-files</c> lists it, plus the parsed
+/// fields a policy or the diff needs. Offline fields come from disk; live fields (ActiveState …) are
+/// null unless a live collector filled them.
+/// </summary>
+public sealed record UnitFact
+{
+    public string Name { get; init; } = "";
+    /// <summary>service, socket, target, timer, mount, path, …</summary>
+    public string Type { get; init; } = "";
+    /// <summary>Path inside the root of the fragment that defines it (null for masked/generated without file).</summary>
+    public string? FragmentPath { get; init; }
+    /// <summary>As systemctl computes it: enabled, enabled-runtime, linked, linked-runtime, alias, masked,
+    /// masked-runtime, static, indirect, disabled, generated, transient, bad.</summary>
+    public string UnitFileState { get; init; } = "";
+    /// <summary>enable | disable | null (from *.preset files)</summary>
+    public string? Preset { get; init; }
+    public string? Description { get; init; }
+    /// <summary>For an alias symlink: the unit it points at.</summary>
+    public string? AliasOf { get; init; }
+    /// <summary>For a template instance (foo@bar.service): the template name (foo@.service).</summary>
+    public string? Template { get; init; }
+    public List<string> DropIns { get; init; } = [];
+
+    // [Install]
+    public List<string> WantedBy { get; init; } = [];
+    public List<string> RequiredBy { get; init; } = [];
+    public List<string> Alias { get; init; } = [];
+    public List<string> Also { get; init; } = [];
+
+    // [Unit] dependencies (after drop-ins are merged)
+    public List<string> Requires { get; init; } = [];
+    public List<string> Wants { get; init; } = [];
+    public List<string> BindsTo { get; init; } = [];
+    public List<string> Requisite { get; init; } = [];
+    public List<string> PartOf { get; init; } = [];
+    public List<string> After { get; init; } = [];
+    public List<string> Before { get; init; } = [];
+    /// <summary>Units named in Requires/BindsTo/Requisite that no unit directory defines.</summary>
+    public List<string> MissingDependencies { get; init; } = [];
+    /// <summary>"ConditionPathExists=/etc/foo" style, in file order.</summary>
+    public List<string> Conditions { get; init; } = [];
+    public List<string> Asserts { get; init; } = [];
+
+    // [Service]
+    public List<string> ExecStart { get; init; } = [];
+    public List<string> ExecStartPre { get; init; } = [];
+    /// <summary>Absolute binaries from ExecStart/ExecStartPre that do not exist in the root (prefixes like '-', '@', '!' stripped).</summary>
+    public List<string> MissingExecutables { get; init; } = [];
+    public string? Restart { get; init; }
+    public string? RestartSec { get; init; }
+    public List<string> EnvironmentFiles { get; init; } = [];
+
+    /// <summary>True when reachable from the default target through Wants/Requires (incl. .wants/.requires links).</summary>
+    public bool StartsAtBoot { get; init; }
+    /// <summary>One path that proves StartsAtBoot, e.g. ["graphical.target","multi-user.target","ecs.service"].</summary>
+    public List<string> BootPath { get; init; } = [];
+
+    // Live-only (systemctl show / journal); null offline.
+    public string? LoadState { get; init; }
+    public string? ActiveState { get; init; }
+    public string? SubState { get; init; }
+    public string? Result { get; init; }
+    public long? NRestarts { get; init; }
+    public int? ExecMainCode { get; init; }
+    public int? ExecMainStatus { get; init; }
+    public DateTimeOffset? ActiveEnterTimestamp { get; init; }
+    /// <summary>Restarts per hour over the collection window (journal + NRestarts delta).</summary>
+    public double? RestartsPerHour { get; init; }
+    /// <summary>"Failed with result" messages in the window.</summary>
+    public long? FailuresInWindow { get; init; }
+}
