@@ -16,6 +16,12 @@ public sealed class CollectionContext
     public string HostRoot { get; init; } = "/";
     /// <summary>Sampling window for live rates and the CPU probe.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.Zero;
+    /// <summary>Runs external commands (systemctl, journalctl, ethtool …) in the auditor's own namespaces;
+    /// null = real processes (<see cref="Live.Process.SystemProcessRunner"/>). Collectors wrap it with
+    /// nsenter themselves when HostRoot names another root (see <see cref="Live.Process.CommandTarget"/>).</summary>
+    public Live.Process.IProcessRunner? ProcessRunner { get; init; }
+    /// <summary>A saved kernel log (dmesg, journalctl -k [-o json]) the ENA probe reads instead of /dev/kmsg.</summary>
+    public string? KernelLog { get; init; }
     /// <summary>Receives one short line per collector as it starts (the CLI shows it as progress).</summary>
     public IProgress<string>? Progress { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed record RootEntry(string Path, string Name, EntryKind Kind, long Si
 /// are opened, and never more than a cap, so a hostile image cannot make us read the host, hang on a
 /// FIFO or device, or allocate without bound. What is skipped is recorded as a diagnostic.
 /// </summary>
-public sealed class RootFileSystem
+public sealed partial class RootFileSystem
 {
     public const int MaxLinks = 40;
     public const long DefaultTextCap = 4 * 1024 * 1024;

@@ -37,13 +37,15 @@ public sealed record UrlFact
     /// <summary>For S3 URLs in any of their styles: the bucket and key (see node-facts 5.3).</summary>
     public string? S3Bucket { get; init; }
     public string? S3Key { get; init; }
+    /// <summary>Region named by the S3 endpoint (us-west-2, cn-north-1), null for global / s3:// forms.</summary>
+    public string? S3Region { get; init; }
     public string Source { get; init; } = "";
     public int Line { get; init; }
 }
 
 public sealed record CloudInitOutcome
 {
-    /// <summary>done | error | running | not-run</summary>
+    /// <summary>done | error | running | not-run | unknown (an outcome file exists but could not be read)</summary>
     public string Status { get; init; } = "not-run";
     public string? Datasource { get; init; }
     public List<string> Errors { get; init; } = [];

@@ -26,4 +26,6 @@ public sealed record ContainerFact
     public long? RecreatesInWindow { get; init; }
     /// <summary>systemd unit whose process tree / cgroup owns the container's creator, when known.</summary>
     public string? OwnerUnit { get; init; }
+    /// <summary>How OwnerUnit was found (it is a heuristic, e.g. "name ecs-agent; ExecStart of ecs.service runs amazon-ecs-init").</summary>
+    public string? OwnerUnitEvidence { get; init; }
 }

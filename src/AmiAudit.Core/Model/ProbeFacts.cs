@@ -1,7 +1,7 @@
 namespace AmiAudit.Core.Model;
 
 /// <summary>Readings from the live health probes. Each probe is null when it did not run and carries
-/// Status = ok | problem | unavailable | not-applicable when it did.</summary>
+/// Status = ok | problem | critical | unavailable | not-applicable (| not-sampled for cpu with no window) when it did.</summary>
 public sealed record ProbeFacts
 {
     public MemcgProbe? Memcg { get; init; }
@@ -28,6 +28,10 @@ public sealed record EnaProbe
     public string Status { get; init; } = "not-applicable";
     public List<EnaInterface> Interfaces { get; init; } = [];
     public string? Detail { get; init; }
+    /// <summary>Where the kernel log came from: file:&lt;path&gt; | /dev/kmsg | journalctl | none.</summary>
+    public string? KernelLogSource { get; init; }
+    /// <summary>Seconds between the first and last timestamped kernel-log line read (null when unknown).</summary>
+    public double? KernelLogSpanSeconds { get; init; }
 }
 
 public sealed record EnaInterface
@@ -40,6 +44,12 @@ public sealed record EnaInterface
     public long TxTimeouts { get; init; }
     public long MissingTxCompletions { get; init; }
     public long KeepAliveTimeouts { get; init; }
+    /// <summary>"Device reset failed", "Reset attempt failed", "Restore attempt failed", completion with status ≠ 0.</summary>
+    public long ResetFailures { get; init; }
+    /// <summary>Admin queue errors (not running, missing completion/interrupt, …).</summary>
+    public long AdminQueueErrors { get; init; }
+    /// <summary>Kernel "NETDEV WATCHDOG … transmit queue N timed out" lines for this interface.</summary>
+    public long NetdevWatchdogs { get; init; }
     /// <summary>"TX q 5 paused", "napi not scheduled", … (short, deduplicated).</summary>
     public List<string> Reasons { get; init; } = [];
     /// <summary>ethtool -S counters of interest (total_resets, *_allowance_exceeded, …).</summary>
@@ -50,6 +60,9 @@ public sealed record CpuProbe
 {
     public string Status { get; init; } = "ok";
     public double WindowSeconds { get; init; }
+    /// <summary>/proc/stat samples taken (window/interval + 1; 1 when not sampled).</summary>
+    public int Samples { get; init; }
+    public string? Detail { get; init; }
     public List<CoreReading> Cores { get; init; } = [];
 }
 
@@ -61,6 +74,13 @@ public sealed record CoreReading
     public double Irq { get; init; }
     public double Soft { get; init; }
     public double Idle { get; init; }
+    public double Nice { get; init; }
+    public double Iowait { get; init; }
+    public double Steal { get; init; }
+    /// <summary>Seconds in the window with 100 − idle − iowait ≥ 90 % (user time counts: a spinning process).</summary>
+    public double BusySeconds { get; init; }
+    /// <summary>Flagged: any saturated second, or busy on average ≥ 90 % over the window.</summary>
+    public bool Hot { get; init; }
     /// <summary>Seconds in the window with sys+irq+soft ≥ 90 %.</summary>
     public double SaturatedSeconds { get; init; }
     public List<ProcessShare> TopProcesses { get; init; } = [];

@@ -79,4 +79,7 @@ public sealed record UnitFact
     public double? RestartsPerHour { get; init; }
     /// <summary>"Failed with result" messages in the window.</summary>
     public long? FailuresInWindow { get; init; }
+    /// <summary>Last error line the unit's process logged before it failed (journal), already redacted;
+    /// the diff quotes it as evidence ("metric push failed").</summary>
+    public string? FailureMessage { get; init; }
 }

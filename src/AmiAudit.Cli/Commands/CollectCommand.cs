@@ -1,0 +1,75 @@
+using System.CommandLine;
+using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Cli.Commands;
+
+/// <summary><c>amiaudit collect</c>: write a snapshot for later scan / diff / replay elsewhere.</summary>
+public sealed class CollectCommand : IVerb
+{
+    public Command Build(CliContext context)
+    {
+        var root = CommonOptions.Root();
+        var live = new Option<bool>("--live") { Description = "Collect the running node: offline facts from / plus live unit, container and probe state." };
+        var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, journal and Docker socket are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
+        var window = new Option<string>("--window") { Description = "Sampling window for live rates and the CPU probe (e.g. 10s; 0 = single reading).", DefaultValueFactory = _ => "0s" };
+        var output = new Option<string?>("--out", "-o") { Description = "Snapshot file to write (atomically). Default: standard output." };
+        var labels = new Option<string[]>("--label") { Description = "Attach a label to the target: KEY=VALUE (repeatable), e.g. --label pool=gpu." };
+        var imageId = new Option<string?>("--image-id") { Description = "Record the AMI id (e.g. ami-0abc…) in the snapshot's target." };
+        var az = new Option<string?>("--az") { Description = "Record the availability zone (e.g. us-east-1a) in the snapshot's target." };
+
+        var command = new Command("collect", "Collect a snapshot (JSON facts) from an image root or the live node, without judging it.\n\n" +
+            "Examples:\n  amiaudit collect --root /mnt/image --out image.json\n  amiaudit collect --live --window 10s --out node.json")
+        {
+            root, live, hostRoot, window, output, labels, imageId, az,
+        };
+        command.SetAction(parse =>
+        {
+            var outPath = parse.GetValue(output);
+            if (outPath?.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) == true)
+                throw new UsageException("--out s3://… needs the AWS store, which this build does not include yet; write a file and copy it");
+            var snapshot = Run(context, new Collection.Request
+            {
+                Root = parse.GetValue(root),
+                Live = parse.GetValue(live),
+                HostRoot = parse.GetValue(hostRoot) ?? "/",
+                Window = Durations.Parse(parse.GetValue(window), "--window"),
+                Labels = ParseLabels(parse.GetValue(labels) ?? []),
+                ImageId = parse.GetValue(imageId),
+                AvailabilityZone = parse.GetValue(az),
+            });
+            if (snapshot is null) return ExitCodes.CollectionFailed;
+            var json = SnapshotJson.Serialize(snapshot);
+            if (outPath is null) context.Out.Write(json);
+            else AtomicFile.WriteAllText(outPath, json);
+            return ExitCodes.Passed;
+        });
+        return command;
+    }
+
+    /// <summary>Collects, mapping "nothing collected" to null so callers return exit 4.</summary>
+    internal static Snapshot? Run(CliContext context, Collection.Request request)
+    {
+        try
+        {
+            return Collection.Collect(request, context);
+        }
+        catch (CollectionFailedException e)
+        {
+            context.Error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
+    internal static Dictionary<string, string> ParseLabels(IEnumerable<string> labels)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in labels)
+        {
+            var eq = label.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new UsageException($"--label '{label}': expected KEY=VALUE");
+            result[label[..eq]] = label[(eq + 1)..];
+        }
+        return result;
+    }
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Collectors.Probes;
+using AmiAudit.Collectors.Probes.Cpu;
+using AmiAudit.Collectors.Probes.Ena;
+using AmiAudit.Collectors.Probes.Memcg;
+using AmiAudit.Core.Health;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Cli.Commands;
+
+/// <summary>
+/// <c>amiaudit probe [memcg|cpu|ena|all]</c>: the node health probes, for the on-call (console),
+/// node_exporter (prometheus textfile), node-problem-detector (npd) or a pipeline (json).
+/// The npd format follows NPD's custom-plugin contract — exit 0 ok, 1 problem, 2 unknown, one
+/// short line — the only exception to the exit-code table.
+/// </summary>
+public sealed class ProbeCommand : IVerb
+{
+    private static readonly string[] Probes = ["all", "memcg", "cpu", "ena"];
+    private static readonly string[] Formats = ["console", "json", "prometheus", "npd"];
+
+    public Command Build(CliContext context)
+    {
+        var which = new Argument<string>("probe") { Description = "memcg, cpu, ena or all (default).", DefaultValueFactory = _ => "all" };
+        which.AcceptOnlyFromAmong(Probes);
+        var window = new Option<string>("--window") { Description = "CPU sampling window (1 Hz), e.g. 10s; 0s = one instantaneous read.", DefaultValueFactory = _ => "10s" };
+        var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, /dev/kmsg and journal are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
+        var kernelLog = new Option<string?>("--kernel-log") { Description = "Read a saved kernel log (dmesg, journalctl -k, or journalctl -k -o json) instead of /dev/kmsg." };
+        var format = new Option<string>("--format", "-f") { Description = "console (one verdict per probe), json, prometheus (node_exporter textfile) or npd.", DefaultValueFactory = _ => "console" };
+        format.AcceptOnlyFromAmong(Formats);
+        var output = CommonOptions.Output();
+
+        var command = new Command("probe", "Run the node health probes: zombie memory cgroups, per-core CPU saturation, ENA resets.\n\n" +
+            "Examples:\n  amiaudit probe\n  amiaudit probe memcg --format npd\n  amiaudit probe --format prometheus --output /var/lib/node_exporter/textfile/amiaudit.prom\n" +
+            "  amiaudit probe ena --kernel-log dmesg.txt")
+        {
+            which, window, hostRoot, kernelLog, format, output,
+        };
+        command.SetAction(parse =>
+        {
+            var probe = parse.GetValue(which) ?? "all";
+            var fmt = parse.GetValue(format) ?? "console";
+            var host = new HostPaths(parse.GetValue(hostRoot));
+            if (!Directory.Exists(host.Root)) throw new InvalidInputException($"--host-root {host.Root}: no such directory");
+            var log = parse.GetValue(kernelLog);
+            if (log is not null && !File.Exists(log)) throw new InvalidInputException($"--kernel-log {log}: no such file");
+            var facts = Collect(probe, host, Durations.Parse(parse.GetValue(window), "--window"), log, context);
+
+            var verdicts = Verdicts(facts);
+            var text = fmt switch
+            {
+                "json" => SnapshotJson.Serialize(new Snapshot { Target = new TargetInfo { Kind = "live", CollectedAt = context.Now, Root = host.Root }, Probes = facts }),
+                "prometheus" => ProbeMetrics.ToPrometheus(facts),
+                "npd" => NpdLine(facts, verdicts) + "\n",
+                _ => string.Join("\n", verdicts) + "\n",
+            };
+            var path = parse.GetValue(output);
+            if (path is null) context.Out.Write(text);
+            else AtomicFile.WriteAllText(path, text);
+            return fmt == "npd" ? NpdExit(facts) : ExitCodes.Passed;
+        });
+        return command;
+    }
+
+    internal static ProbeFacts Collect(string probe, HostPaths host, TimeSpan window, string? kernelLog, CliContext context)
+    {
+        var facts = new ProbeFacts();
+        if (probe is "all" or "memcg") facts = facts with { Memcg = MemcgReader.Read(host) };
+        if (probe is "all" or "ena") facts = facts with { Ena = EnaReader.Read(host, new EnaProbeOptions { KernelLogFile = kernelLog }) };
+        if (probe is "all" or "cpu") facts = facts with { Cpu = CpuReader.Read(host, new CpuProbeOptions { Window = window, Clock = context.Clock }) };
+        return facts;
+    }
+
+    private static List<string> Verdicts(ProbeFacts f)
+    {
+        var lines = new List<string>();
+        if (f.Memcg is { } m) lines.Add(NodeHealth.MemcgVerdict(m));
+        if (f.Cpu is { } c) lines.Add(NodeHealth.CpuVerdict(c));
+        if (f.Ena is { } e) lines.Add(NodeHealth.EnaVerdict(e));
+        return lines;
+    }
+
+    private static IEnumerable<string> Statuses(ProbeFacts f) =>
+        new[] { f.Memcg?.Status, f.Cpu?.Status, f.Ena?.Status }.OfType<string>();
+
+    /// <summary>NPD: 1 when any probe found a problem, 0 when every probe that could judge said ok, else 2.</summary>
+    internal static int NpdExit(ProbeFacts f)
+    {
+        var statuses = Statuses(f).ToList();
+        if (statuses.Any(s => s is "problem" or "critical")) return 1;
+        if (statuses.Any(s => s == "ok") && statuses.All(s => s is "ok" or "not-applicable" or "not-sampled")) return 0;
+        return 2;
+    }
+
+    /// <summary>NPD shows the plugin's message as the condition reason: the worst verdict, kept short.</summary>
+    private static string NpdLine(ProbeFacts f, List<string> verdicts)
+    {
+        var worst = verdicts.FirstOrDefault(v => v.EndsWith("— critical", StringComparison.Ordinal))
+                    ?? verdicts.FirstOrDefault(v => v.EndsWith("— problem", StringComparison.Ordinal))
+                    ?? (NpdExit(f) == 0 ? verdicts.FirstOrDefault(v => v.EndsWith("— ok", StringComparison.Ordinal)) : null)
+                    ?? verdicts.FirstOrDefault() ?? "no probe ran";
+        return worst.Length <= 200 ? worst : worst[..199] + "…";
+    }
+}

@@ -1,0 +1,70 @@
+using AmiAudit.Collectors;
+using AmiAudit.Collectors.RootFs;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Cli.Infrastructure;
+
+/// <summary>How verbs turn --root / --live into a snapshot: validates the root, wires the edges,
+/// shows progress on a terminal, and decides "nothing could be collected" (exit 4).</summary>
+public static class Collection
+{
+    public sealed record Request
+    {
+        public string? Root { get; init; }
+        public bool Live { get; init; }
+        public string HostRoot { get; init; } = "/";
+        public TimeSpan Window { get; init; }
+        public IReadOnlyList<string> ExtraBinaries { get; init; } = [];
+        public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+        public string? ImageId { get; init; }
+        public string? AvailabilityZone { get; init; }
+    }
+
+    public static Snapshot Collect(Request request, CliContext cli)
+    {
+        var root = request.Live ? request.Root ?? request.HostRoot : request.Root
+            ?? throw new UsageException("give --root DIR (an image root), --live, or --snapshot FILE");
+        if (!Directory.Exists(root))
+            throw new InvalidInputException(File.Exists(root)
+                ? $"amiaudit: --root {root}: is a file, not a directory (mount the image and pass its mount point)"
+                : $"amiaudit: --root {root}: no such directory");
+
+        var context = new CollectionContext
+        {
+            Fs = new RootFileSystem(root),
+            Mode = request.Live ? CollectionMode.Live : CollectionMode.ImageRoot,
+            Clock = cli.Clock,
+            Environment = cli.Environment,
+            ExtraBinaries = request.ExtraBinaries,
+            HostRoot = request.HostRoot,
+            Window = request.Window,
+            Progress = cli.Interactive ? new Progress<string>(name => cli.Error.Write($"\rcollecting: {name,-24}")) : null,
+        };
+        var seed = new Snapshot
+        {
+            Target = new TargetInfo
+            {
+                Kind = request.Live ? "live" : "image-root",
+                Root = root,
+                ImageId = request.ImageId,
+                AvailabilityZone = request.AvailabilityZone,
+                Labels = new SortedDictionary<string, string>(request.Labels.ToDictionary(), StringComparer.Ordinal),
+                CollectedAt = cli.Now,
+                AmiauditVersion = typeof(Collection).Assembly.GetName().Version?.ToString(3),
+            },
+        };
+        var snapshot = SnapshotCollector.Collect(context, seed);
+        if (cli.Interactive) cli.Error.Write("\r" + new string(' ', 36) + "\r");
+
+        if (NothingCollected(snapshot))
+            throw new CollectionFailedException($"amiaudit: nothing could be collected from {root}: no os-release, systemd units, packages, containers or bootstrap scripts — is it the image's root file system?");
+        return snapshot;
+    }
+
+    private static bool NothingCollected(Snapshot s) =>
+        s.Os?.Id is null && s.Os?.PrettyName is null && s.Systemd.Units.Count == 0 && s.Packages.Items.Count == 0 && s.Containers.Count == 0
+        && s.Bootstrap.Scripts.Count == 0 && s.Probes is null;
+}
+
+/// <summary>Exit 4: no collector produced anything.</summary>
+public sealed class CollectionFailedException(string message) : Exception(message);

@@ -1,0 +1,66 @@
+using AmiAudit.Core.Policies;
+
+namespace AmiAudit.Cli.Infrastructure;
+
+/// <summary>Finds and reads policy / waiver files for the pure loader, and turns load errors into exit 3.</summary>
+public static class PolicyFiles
+{
+    /// <summary>Policy files are small; a cap keeps a mistaken --policy /var/log/huge from eating memory.</summary>
+    public const long MaxBytes = 8 * 1024 * 1024;
+
+    /// <summary>Built-in policies ship beside the binary (see the Cli csproj).</summary>
+    public static string BuiltInDirectory(CliContext context) => Path.Combine(context.AppDirectory, "policies");
+
+    public static IReadOnlyList<PolicySource> Read(IReadOnlyList<string> paths, CliContext context)
+    {
+        var files = new List<string>();
+        var problems = new List<string>();
+        foreach (var p in paths.Count == 0 ? [BuiltInDirectory(context)] : paths)
+        {
+            if (Directory.Exists(p))
+                files.AddRange(Directory.EnumerateFiles(p).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+            else if (File.Exists(p)) files.Add(p);
+            else problems.Add($"{p}:1:1: no such policy file or directory");
+        }
+        var sources = new List<PolicySource>();
+        foreach (var f in files.Distinct(StringComparer.Ordinal))
+        {
+            if (new FileInfo(f).Length > MaxBytes) { problems.Add($"{f}:1:1: larger than {MaxBytes / 1024 / 1024} MiB; not a policy file"); continue; }
+            sources.Add(new PolicySource(Relative(f), File.ReadAllText(f)));
+        }
+        if (problems.Count > 0) throw new InvalidInputException(problems);
+        if (sources.Count == 0) throw new InvalidInputException($"{string.Join(", ", paths)}:1:1: no *.yaml policy files found");
+        return sources;
+    }
+
+    public static PolicyLoadResult Load(IReadOnlyList<string> paths, IReadOnlyList<string> vars, CliContext context)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var v in vars)
+        {
+            var eq = v.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) throw new UsageException($"--var '{v}': expected NAME=VALUE[,VALUE…]");
+            overrides[v[..eq]] = v[(eq + 1)..];
+        }
+        var result = PolicyLoader.Load(Read(paths, context), overrides);
+        if (!result.Ok) throw new InvalidInputException([.. result.Errors.Select(e => e.ToString())]);
+        return result;
+    }
+
+    public static WaiverSet? LoadWaivers(string? path)
+    {
+        if (path is null) return null;
+        if (!File.Exists(path)) throw new InvalidInputException($"{path}:1:1: no such waivers file");
+        var (set, errors) = WaiverLoader.Load(new PolicySource(Relative(path), File.ReadAllText(path)));
+        if (errors.Count > 0) throw new InvalidInputException([.. errors.Select(e => e.ToString())]);
+        return set;
+    }
+
+    /// <summary>Paths in messages are relative to the working directory when inside it (shorter, and stable in CI logs).</summary>
+    private static string Relative(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), full);
+        return rel.StartsWith("..", StringComparison.Ordinal) ? full : rel;
+    }
+}

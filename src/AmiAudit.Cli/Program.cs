@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Reflection;
+using AmiAudit.Cli.Infrastructure;
+
+namespace AmiAudit.Cli;
+
+/// <summary>
+/// Composition root: the only place that touches the real console, environment and clock, and the
+/// only place that turns outcomes into exit codes (docs/exit-codes.md).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var env = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        var interactive = !Console.IsOutputRedirected && !env.ContainsKey("NO_COLOR") && !env.ContainsKey("CI");
+        var context = new CliContext
+        {
+            ConsoleWidth = interactive ? TerminalWidth() : 80,
+            Out = Console.Out,
+            Error = Console.Error,
+            Environment = env,
+            Clock = TimeProvider.System,
+            AppDirectory = AppContext.BaseDirectory,
+            Interactive = interactive,
+        };
+        return Run(args, context);
+    }
+
+    private static int TerminalWidth()
+    {
+        try { return Math.Clamp(Console.WindowWidth, 60, 200); }
+        catch (IOException) { return 80; }
+    }
+
+    /// <summary>Runs the CLI against injected edges (tests call this in-process).</summary>
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !IsHelpOrVersion(args))
+        {
+            foreach (var error in parse.Errors) context.Error.WriteLine($"amiaudit: {error.Message}");
+            var verb = parse.CommandResult.Command == root ? "" : " " + string.Join(' ', VerbPath(parse.CommandResult.Command, root));
+            context.Error.WriteLine($"Run 'amiaudit{verb} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e)
+        {
+            return Report(e, context);
+        }
+    }
+
+    private static int Report(Exception e, CliContext context)
+    {
+        switch (e)
+        {
+            case AggregateException { InnerExceptions.Count: 1 } agg:
+                return Report(agg.InnerExceptions[0], context);
+            case TargetInvocationException { InnerException: { } inner }:
+                return Report(inner, context);
+            case InvalidInputException invalid:
+                foreach (var p in invalid.Problems) context.Error.WriteLine(p);
+                if (invalid.Problems.Count > 1) context.Error.WriteLine($"amiaudit: {invalid.Problems.Count} problems; nothing was evaluated.");
+                return ExitCodes.InvalidInput;
+            case UsageException usage:
+                context.Error.WriteLine($"amiaudit: {usage.Message}");
+                return ExitCodes.Usage;
+            default:
+                context.Error.WriteLine($"amiaudit: internal error: {e.GetType().Name}: {e.Message}");
+                context.Error.WriteLine("This is a bug; please report it with the command line and this output.");
+                if (context.Environment.ContainsKey("AMIAUDIT_DEBUG")) context.Error.WriteLine(e.ToString());
+                return ExitCodes.Internal;
+        }
+    }
+
+    internal static Command BuildRoot(CliContext context)
+    {
+        // A named Command rather than RootCommand: RootCommand takes its name from the host process,
+        // which is "testhost" under the test runner and would leak into help text and docs/cli.md.
+        var root = new Command("amiaudit",
+            "amiaudit — audit AMI roots and live nodes against YAML policies, diff 'identical' environments, probe node health.\n\n" +
+            "Examples:\n" +
+            "  amiaudit scan --root /mnt/image --fail-on high --format junit --output amiaudit.xml\n" +
+            "  amiaudit diff zone-a zone-b\n" +
+            "  amiaudit collect --root /mnt/image --out snapshot.json\n" +
+            "  amiaudit policy validate my-policies/\n\n" +
+            "Exit codes: 0 passed, 1 gate failed, 2 usage error, 3 invalid input, 4 collection failed, 70 internal error.");
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
+        foreach (var verb in Verbs()) root.Subcommands.Add(verb.Build(context));
+        return root;
+    }
+
+    /// <summary>Every IVerb in this assembly — a new verb is one new file.</summary>
+    private static IEnumerable<IVerb> Verbs() =>
+        typeof(Program).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IVerb).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (IVerb)Activator.CreateInstance(t)!);
+
+    private static bool IsHelpOrVersion(string[] args) =>
+        args.Any(a => a is "--help" or "-h" or "-?" or "--version");
+
+    private static IEnumerable<string> VerbPath(Command command, Command root)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c && c != root; s = c.Parents.FirstOrDefault()) names.Insert(0, c.Name);
+        return names;
+    }
+}

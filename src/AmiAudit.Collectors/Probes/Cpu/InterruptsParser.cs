@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace AmiAudit.Collectors.Probes.Cpu;
+
+/// <summary>One /proc/interrupts row: IRQ, per-CPU counts, action name (may be empty).</summary>
+public sealed record IrqRow(string Irq, SortedDictionary<int, long> Counts, string Name)
+{
+    public bool IsEna => InterruptsParser.IsEnaName(Name);
+}
+
+/// <summary>
+/// /proc/interrupts: header "CPU0 CPU1 …" (online CPUs only), rows "N: c0 c1 … chip hwirq-edge name".
+/// ENA vectors are named "&lt;if&gt;-Tx-Rx-&lt;q&gt;" and "ena-mgmnt@pci:&lt;bdf&gt;" (README, node-facts 1.6).
+/// </summary>
+public static partial class InterruptsParser
+{
+    [GeneratedRegex(@"^(?:\S+-Tx-Rx-\d+|ena-mgmnt@\S+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnaName();
+
+    public static bool IsEnaName(string name) => name.Length > 0 && EnaName().IsMatch(name);
+
+    public static List<int> ParseCpuHeader(string header)
+    {
+        var cpus = new List<int>();
+        foreach (var tok in header.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (tok.StartsWith("CPU", StringComparison.Ordinal) && int.TryParse(tok.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                cpus.Add(n);
+        return cpus;
+    }
+
+    public static List<IrqRow> Parse(string text)
+    {
+        var rows = new List<IrqRow>();
+        var lines = text.Split('\n');
+        if (lines.Length == 0) return rows;
+        var cpus = ParseCpuHeader(lines[0]);
+        foreach (var line in lines.Skip(1))
+        {
+            var colon = line.IndexOf(':');
+            if (colon <= 0) continue;
+            var irq = line[..colon].Trim();
+            var tokens = line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var counts = new SortedDictionary<int, long>();
+            var i = 0;
+            for (; i < tokens.Length && i < cpus.Count; i++)
+            {
+                if (!long.TryParse(tokens[i], NumberStyles.None, CultureInfo.InvariantCulture, out var v)) break;
+                counts[cpus[i]] = v;
+            }
+            // Numbered IRQs: "<chip...> <hwirq>-edge <name>". The name is the last token unless the
+            // row ends at the "-edge"/"-fasteoi" type (blank action name, amzn-drivers#316).
+            var name = "";
+            if (i < tokens.Length && char.IsAsciiDigit(irq[0]))
+            {
+                var last = tokens[^1];
+                var isType = last.EndsWith("-edge", StringComparison.Ordinal) || last.EndsWith("-fasteoi", StringComparison.Ordinal) || last.EndsWith("-level", StringComparison.Ordinal);
+                if (tokens.Length - i >= 2 && !isType) name = last;
+            }
+            rows.Add(new IrqRow(irq, counts, name));
+        }
+        return rows;
+    }
+}
+
+/// <summary>Kernel CPU lists: "1", "0-3,8-11", "" (none).</summary>
+public static class CpuListParser
+{
+    public static SortedSet<int>? Parse(string text)
+    {
+        var set = new SortedSet<int>();
+        foreach (var part in text.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var dash = part.IndexOf('-');
+            if (dash < 0)
+            {
+                if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var one)) return null;
+                set.Add(one);
+                continue;
+            }
+            if (!int.TryParse(part.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+                || !int.TryParse(part.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var b)
+                || b < a || b - a > 65536) return null;
+            for (var c = a; c <= b; c++) set.Add(c);
+        }
+        return set;
+    }
+}

@@ -1,0 +1,190 @@
+using AmiAudit.Collectors.RootFs;
+
+namespace AmiAudit.Collectors.Systemd;
+
+/// <summary>
+/// Loads a unit the way the manager does (src/core/load-fragment.c, load-dropin.c,
+/// src/shared/dropin.c): the fragment, then every drop-in from &lt;name&gt;.d, the template's .d, the
+/// "-" prefix dirs (foo-bar-.service.d, foo-.service.d), the aliases' .d and the type-wide
+/// service.d, merged by file name; dependencies also come from the .wants/.requires/.upholds
+/// directories found the same way. Only the settings the snapshot records are interpreted.
+/// </summary>
+internal sealed class UnitLoader(InstallResolver resolver, IReadOnlyDictionary<string, List<string>> aliasesByTarget)
+{
+    private readonly UnitTree _tree = resolver.Tree;
+
+    public LoadedUnit Load(string name, string fragmentPath)
+    {
+        var unit = new LoadedUnit { Name = name, FragmentPath = fragmentPath };
+        var names = new List<string> { name };
+        if (aliasesByTarget.TryGetValue(name, out var aliases)) names.AddRange(aliases);
+
+        var fragment = _tree.Parsed(fragmentPath);
+        if (fragment is not null) Apply(unit, fragment);
+        foreach (var dropIn in resolver.ConfFiles(DropInDirs(names, ".d"), ".conf"))
+        {
+            var st = _tree.Stat(dropIn);
+            if (st.Kind == EntryKind.CharDevice || (st.Kind == EntryKind.File && st.Size == 0)) continue;
+            if (st.Kind != EntryKind.File)
+            {
+                if (st.Kind == EntryKind.Fifo)
+                    _tree.Fs.Note("systemd", "fifo-skipped", "FIFO where a drop-in was expected; skipped", dropIn);
+                continue;
+            }
+            var parsed = _tree.Parsed(dropIn);
+            if (parsed is null) continue;
+            unit.DropIns.Add(dropIn);
+            Apply(unit, parsed);
+        }
+        AddDirectoryDependencies(unit, names, ".wants", unit.Wants);
+        AddDirectoryDependencies(unit, names, ".requires", unit.Requires);
+        AddDirectoryDependencies(unit, names, ".upholds", unit.Upholds);
+        return unit;
+    }
+
+    /// <summary>unit_file_find_dropin_paths(): search-dir-major for the name, then the aliases, then the type.</summary>
+    private IEnumerable<(DirView, string)> DropInDirs(List<string> names, string suffix)
+    {
+        var result = new List<(DirView, string)>();
+        foreach (var n in names)
+            foreach (var dir in _tree.SearchDirs)
+                FindDirs(dir, n, suffix, result);
+        var type = UnitName.TypeOf(names[0]);
+        foreach (var dir in _tree.SearchDirs)
+            if (dir.Get(type + suffix) is not null) result.Add((dir, type + suffix));
+        return result;
+    }
+
+    /// <summary>unit_file_find_dirs(): the name, its template, then its "-" prefixes, most specific first.</summary>
+    private static void FindDirs(DirView dir, string name, string suffix, List<(DirView, string)> result)
+    {
+        if (!dir.Exists) return;
+        if (dir.Get(name + suffix) is not null) result.Add((dir, name + suffix));
+        var isInstance = UnitName.IsInstance(name);
+        if (isInstance && UnitName.Template(name) is { } template) FindDirs(dir, template, suffix, result);
+
+        var prefix = UnitName.Prefix(name);
+        var chopped = false;
+        while (true)
+        {
+            var dash = prefix.LastIndexOf('-');
+            if (dash <= 0) return;
+            if (dash + 1 < prefix.Length || chopped)
+            {
+                prefix = prefix[..(dash + 1)];
+                break;
+            }
+            // A trailing dash is chopped once, so "foo-bar-" continues with "foo-".
+            prefix = prefix[..dash];
+            chopped = true;
+        }
+        var type = UnitName.TypeOf(name);
+        var built = isInstance ? $"{prefix}@{UnitName.Instance(name)}.{type}" : $"{prefix}.{type}";
+        if (!UnitName.IsValid(built)) return;
+        FindDirs(dir, built, suffix, result);
+    }
+
+    /// <summary>process_deps() of load-dropin.c: every entry of the .wants/.requires dirs is a dependency.</summary>
+    private void AddDirectoryDependencies(LoadedUnit unit, List<string> names, string suffix, List<string> into)
+    {
+        foreach (var path in resolver.ConfFiles(DropInDirs(names, suffix), null))
+        {
+            var entry = UnitSearchPath.BaseName(path);
+            var st = _tree.Stat(path);
+            if (st.Kind == EntryKind.CharDevice || (st.Kind == EntryKind.File && st.Size == 0)) continue; // masked dependency
+            if (!UnitName.IsValid(entry)) continue;
+            if (UnitName.IsTemplate(entry))
+            {
+                // foo@.target.wants/bar@.service: the unit's instance is propagated; without one it cannot load.
+                var instance = UnitName.Instance(unit.Name);
+                if (string.IsNullOrEmpty(instance)) continue;
+                entry = UnitName.ReplaceInstance(entry, instance);
+                if (entry is null) continue;
+            }
+            AddUnique(into, entry);
+        }
+    }
+
+    private static void Apply(LoadedUnit unit, UnitFileText file)
+    {
+        if (file.Error is not null) unit.Errors.Add($"{file.Path}:{file.ErrorLine}: {file.Error}");
+        foreach (var e in file.Entries)
+        {
+            switch (e.Section)
+            {
+                case "Unit":
+                    ApplyUnit(unit, e);
+                    break;
+                case "Service":
+                    ApplyService(unit, e);
+                    break;
+                case "Socket" or "Mount" or "Swap":
+                    if (e.Key == "EnvironmentFile") ApplyList(unit.EnvironmentFiles, e.Value);
+                    break;
+            }
+        }
+    }
+
+    private static void ApplyUnit(LoadedUnit unit, UnitEntry e)
+    {
+        switch (e.Key)
+        {
+            case "Description":
+                unit.Description = e.Value.Length == 0 ? null : Specifiers.Expand(e.Value, unit.Name);
+                return;
+            case "Requires": AddDeps(unit, unit.Requires, e.Value); return;
+            case "Wants": AddDeps(unit, unit.Wants, e.Value); return;
+            case "BindsTo": AddDeps(unit, unit.BindsTo, e.Value); return;
+            case "Requisite": AddDeps(unit, unit.Requisite, e.Value); return;
+            case "PartOf": AddDeps(unit, unit.PartOf, e.Value); return;
+            case "Upholds": AddDeps(unit, unit.Upholds, e.Value); return;
+            case "After": AddDeps(unit, unit.After, e.Value); return;
+            case "Before": AddDeps(unit, unit.Before, e.Value); return;
+        }
+        // An empty Condition*=/Assert*= resets every condition (resp. assertion) set so far.
+        if (e.Key.StartsWith("Condition", StringComparison.Ordinal))
+        {
+            if (e.Value.Length == 0) unit.Conditions.Clear();
+            else unit.Conditions.Add($"{e.Key}={e.Value}");
+        }
+        else if (e.Key.StartsWith("Assert", StringComparison.Ordinal))
+        {
+            if (e.Value.Length == 0) unit.Asserts.Clear();
+            else unit.Asserts.Add($"{e.Key}={e.Value}");
+        }
+    }
+
+    private static void ApplyService(LoadedUnit unit, UnitEntry e)
+    {
+        switch (e.Key)
+        {
+            case "ExecStart": ApplyList(unit.ExecStart, e.Value); break;
+            case "ExecStartPre": ApplyList(unit.ExecStartPre, e.Value); break;
+            case "Restart": unit.Restart = e.Value.Length == 0 ? null : e.Value; break;
+            case "RestartSec": unit.RestartSec = e.Value.Length == 0 ? null : e.Value; break;
+            case "EnvironmentFile": ApplyList(unit.EnvironmentFiles, e.Value); break;
+        }
+    }
+
+    /// <summary>Exec*=, EnvironmentFile=: each assignment adds one entry, the empty string clears the list.</summary>
+    private static void ApplyList(List<string> list, string value)
+    {
+        if (value.Length == 0) list.Clear();
+        else list.Add(value);
+    }
+
+    /// <summary>config_parse_unit_deps(): words, specifiers expanded, invalid names ignored; an empty value adds nothing.</summary>
+    private static void AddDeps(LoadedUnit unit, List<string> into, string value)
+    {
+        foreach (var w in UnitFileParser.SplitWords(value))
+        {
+            var name = Specifiers.Expand(w, unit.Name);
+            if (UnitName.IsValid(name)) AddUnique(into, name);
+        }
+    }
+
+    private static void AddUnique(List<string> list, string value)
+    {
+        if (!list.Contains(value)) list.Add(value);
+    }
+}

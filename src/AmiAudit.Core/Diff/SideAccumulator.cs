@@ -1,0 +1,89 @@
+namespace AmiAudit.Core.Diff;
+
+/// <summary>
+/// Everything the diff keeps about one side: per key, a count per distinct value; per evidence key, a
+/// running min/max/sum or a capped value histogram. Memory is O(keys × distinct values) whatever the
+/// number of nodes — snapshots are consumed once and dropped.
+/// </summary>
+public sealed class SideAccumulator(string name)
+{
+    /// <summary>Distinct evidence texts kept per key; beyond it they are counted as "(other)".</summary>
+    public const int TextCap = 16;
+
+    public string Name { get; } = name;
+    public int Nodes { get; private set; }
+    public Dictionary<string, Dictionary<string, int>> Values { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, int>> Texts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, NumberStats> Numbers { get; } = new(StringComparer.Ordinal);
+
+    public void Add(FlatSnapshot flat)
+    {
+        Nodes++;
+        foreach (var (key, value) in flat.Facts) Count(Values, key, value, cap: int.MaxValue);
+        foreach (var (key, value) in flat.Text) Count(Texts, key, value, TextCap);
+        foreach (var (key, value) in flat.Numbers)
+        {
+            if (!Numbers.TryGetValue(key, out var stats)) Numbers[key] = stats = new NumberStats();
+            stats.Add(value);
+        }
+    }
+
+    /// <summary>Value counts for a key, including nodes that lack it as <see cref="FactKey.Absent"/>.</summary>
+    public IReadOnlyDictionary<string, int> Distribution(string key)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        var present = 0;
+        if (Values.TryGetValue(key, out var counts))
+        {
+            foreach (var (v, c) in counts)
+            {
+                result[v] = result.GetValueOrDefault(v) + c;
+                present += c;
+            }
+        }
+        if (Nodes - present > 0) result[FactKey.Absent] = result.GetValueOrDefault(FactKey.Absent) + Nodes - present;
+        return result;
+    }
+
+    /// <summary>The most common value (ties: ordinal first), or <see cref="FactKey.Absent"/>.</summary>
+    public string Mode(string key) => ModeOf(Distribution(key)) ?? FactKey.Absent;
+
+    public string? TextMode(string key) => Texts.TryGetValue(key, out var t) ? ModeOf(t) : null;
+
+    public NumberStats? Number(string key) => Numbers.GetValueOrDefault(key);
+
+    private static string? ModeOf(IReadOnlyDictionary<string, int> counts) =>
+        counts.Count == 0 ? null : counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
+
+    private static void Count(Dictionary<string, Dictionary<string, int>> into, string key, string value, int cap)
+    {
+        if (!into.TryGetValue(key, out var counts)) into[key] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!counts.ContainsKey(value) && counts.Count >= cap) value = "(other)";
+        counts[value] = counts.GetValueOrDefault(value) + 1;
+    }
+}
+
+/// <summary>Running statistics of one numeric evidence key.</summary>
+public sealed class NumberStats
+{
+    public long Count { get; private set; }
+    public double Min { get; private set; } = double.PositiveInfinity;
+    public double Max { get; private set; } = double.NegativeInfinity;
+    public double Sum { get; private set; }
+    public double Mean => Count == 0 ? 0 : Sum / Count;
+
+    public void Add(double v)
+    {
+        Count++;
+        Sum += v;
+        if (v < Min) Min = v;
+        if (v > Max) Max = v;
+    }
+
+    /// <summary>"68,440" when every node agrees, else "66,000–68,440".</summary>
+    public string Display(Func<double, string>? format = null)
+    {
+        format ??= Bands.Number;
+        return Count == 0 ? "" : Min == Max ? format(Min) : $"{format(Min)}–{format(Max)}";
+    }
+}

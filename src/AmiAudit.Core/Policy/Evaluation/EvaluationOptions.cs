@@ -1,0 +1,12 @@
+using AmiAudit.Core.Evaluation;
+
+namespace AmiAudit.Core.Policies;
+
+public sealed record EvaluationOptions
+{
+    /// <summary>Injected clock: decides waiver expiry (UTC date).</summary>
+    public DateTimeOffset Now { get; init; }
+    public Severity? FailOn { get; init; }
+    /// <summary>Display name of the target in findings and fingerprints; empty = hostname, image id, root, "target".</summary>
+    public string TargetName { get; init; } = "";
+}

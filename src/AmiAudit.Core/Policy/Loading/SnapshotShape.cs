@@ -1,0 +1,118 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.Json;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Core.Policies.Loading;
+
+/// <summary>
+/// What paths exist in the snapshot JSON, read off the model records by reflection (the JSON is
+/// those records in camelCase), so a typo in <c>for</c> or a field name is a load error, and a new
+/// fact is reachable by policies without touching the engine.
+/// </summary>
+public static class SnapshotShape
+{
+    /// <summary>Fields only a live collection fills (null for an offline image root).</summary>
+    private static readonly Dictionary<Type, HashSet<string>> LiveOnly = new()
+    {
+        [typeof(UnitFact)] = new(StringComparer.Ordinal)
+        {
+            "loadState", "activeState", "subState", "result", "nRestarts", "execMainCode", "execMainStatus",
+            "activeEnterTimestamp", "restartsPerHour", "failuresInWindow",
+        },
+        [typeof(ContainerFact)] = new(StringComparer.Ordinal)
+        {
+            "state", "exitCode", "restartCount", "created", "startedAt", "restartsPerHour", "recreatesInWindow", "ownerUnit",
+        },
+        [typeof(Snapshot)] = new(StringComparer.Ordinal) { "probes" },
+    };
+
+    /// <summary>Resolves a <c>for</c> path: the item type, and whether it names a list (else one object).</summary>
+    public static bool TryCollection(string path, out Type itemType, out bool isList, out string error)
+    {
+        itemType = typeof(Snapshot);
+        isList = false;
+        var type = typeof(Snapshot);
+        var segments = path.Split('.');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (Property(type, segments[i]) is not { } prop)
+            {
+                error = $"'{path}': {Describe(type)} has no field '{segments[i]}' (fields: {string.Join(", ", FieldNames(type))})";
+                return false;
+            }
+            var t = Unwrap(prop.PropertyType);
+            if (ElementType(t) is { } element)
+            {
+                if (i != segments.Length - 1 || IsLeaf(element))
+                {
+                    error = $"'{path}': '{segments[i]}' is a list of values, not of records; name a list of records (e.g. systemd.units) or an object";
+                    return false;
+                }
+                itemType = element;
+                isList = true;
+                error = "";
+                return true;
+            }
+            if (IsLeaf(t) || IsMap(t))
+            {
+                error = $"'{path}': '{segments[i]}' is a value, not a collection";
+                return false;
+            }
+            type = t;
+        }
+        itemType = type;
+        error = type == typeof(Snapshot) ? $"'{path}' is not a collection" : "";
+        return type != typeof(Snapshot);
+    }
+
+    /// <summary>Null when <paramref name="path"/> can exist on <paramref name="type"/>, else why not.</summary>
+    public static string? CheckField(Type type, string path)
+    {
+        var segments = path.Split('.');
+        var t = type;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (IsMap(t)) return null; // keys are data (labels, counters): anything goes below a map
+            if (ElementType(t) is { } element)
+            {
+                if (!int.TryParse(segments[i], out _)) return $"'{path}': '{segments[i - 1]}' is a list; index it with a number (e.g. {segments[i - 1]}.0) or use a list operator (contains, count, isEmpty)";
+                t = element;
+                continue;
+            }
+            if (IsLeaf(t)) return $"'{path}': '{segments[i - 1]}' is a single value and has no field '{segments[i]}'";
+            if (Property(t, segments[i]) is not { } prop)
+                return $"'{path}': {Describe(t)} has no field '{segments[i]}' (fields: {string.Join(", ", FieldNames(t))})";
+            t = Unwrap(prop.PropertyType);
+        }
+        return null;
+    }
+
+    /// <summary>True when the first segment of <paramref name="path"/> is a live-only field of <paramref name="type"/>.</summary>
+    public static bool IsLiveOnly(Type type, string path) =>
+        LiveOnly.TryGetValue(type, out var set) && set.Contains(path.Split('.')[0]);
+
+    private static PropertyInfo? Property(Type t, string camelName) =>
+        t.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => JsonName(p) == camelName);
+
+    private static IEnumerable<string> FieldNames(Type t) =>
+        t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(JsonName).Order(StringComparer.Ordinal);
+
+    private static string JsonName(PropertyInfo p) => JsonNamingPolicy.CamelCase.ConvertName(p.Name);
+
+    private static string Describe(Type t) => t == typeof(Snapshot) ? "the snapshot" : t.Name;
+
+    private static Type Unwrap(Type t) => Nullable.GetUnderlyingType(t) ?? t;
+
+    private static bool IsMap(Type t) => typeof(IDictionary).IsAssignableFrom(t) ||
+        t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+
+    private static Type? ElementType(Type t) =>
+        t != typeof(string) && !IsMap(t) && t.IsGenericType && typeof(IEnumerable).IsAssignableFrom(t) ? t.GetGenericArguments()[0] : null;
+
+    private static bool IsLeaf(Type t)
+    {
+        t = Unwrap(t);
+        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(DateTimeOffset) || t == typeof(DateTime);
+    }
+}

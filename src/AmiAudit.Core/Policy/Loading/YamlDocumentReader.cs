@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AmiAudit.Core.Policies.Loading;
+
+/// <summary>
+/// A YAML document as JSON plus where each JSON node came from. Paths use NJsonSchema's spelling
+/// (<c>#/rules[0].where.name.in</c>) so schema errors map straight back to a line and column.
+/// </summary>
+public sealed class YamlJsonDocument
+{
+    public JsonNode? Root { get; set; }
+    /// <summary>JSON path → start of the YAML value node.</summary>
+    public Dictionary<string, Mark> Values { get; } = new(StringComparer.Ordinal);
+    /// <summary>JSON path → start of the mapping key that names it (for "unknown key" errors).</summary>
+    public Dictionary<string, Mark> Keys { get; } = new(StringComparer.Ordinal);
+
+    public static string Child(string parent, string key) => parent == "#" ? "#/" + key : parent + "." + key;
+    public static string Index(string parent, int i) => parent + "[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+
+    /// <summary>The best mark for a path: its key, else its value, else the nearest ancestor's.</summary>
+    public (int Line, int Column) Locate(string path, bool preferKey = false)
+    {
+        for (var p = path; ; p = Parent(p))
+        {
+            if (preferKey && Keys.TryGetValue(p, out var k)) return ((int)k.Line, (int)k.Column);
+            if (Values.TryGetValue(p, out var v)) return ((int)v.Line, (int)v.Column);
+            if (p is "#" or "#/" or "") return (1, 1);
+            preferKey = true;
+        }
+    }
+
+    private static string Parent(string path)
+    {
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        return cut <= 1 ? "#" : path[..cut];
+    }
+}
+
+/// <summary>Reads YAML text with YamlDotNet's representation model (which keeps marks) and converts it.</summary>
+public static partial class YamlDocumentReader
+{
+    /// <summary>All documents of the text, or the syntax error (YamlDotNet stops at the first one).</summary>
+    public static (IReadOnlyList<YamlJsonDocument> Documents, PolicyError? Error) Read(PolicySource source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(source.Text));
+        }
+        catch (YamlException ex)
+        {
+            return ([], new PolicyError(source.Path, (int)ex.Start.Line, (int)ex.Start.Column, PolicyErrorCodes.YamlSyntax, ex.Message));
+        }
+        var docs = new List<YamlJsonDocument>();
+        foreach (var d in stream.Documents)
+        {
+            var doc = new YamlJsonDocument();
+            doc.Root = Convert(d.RootNode, "#", doc);
+            docs.Add(doc);
+        }
+        return (docs, null);
+    }
+
+    private static JsonNode? Convert(YamlNode node, string path, YamlJsonDocument marks)
+    {
+        marks.Values[path] = node.Start;
+        switch (node)
+        {
+            case YamlMappingNode m:
+                var o = new JsonObject();
+                foreach (var (k, v) in m.Children)
+                {
+                    var key = k is YamlScalarNode ks ? ks.Value ?? "" : k.ToString();
+                    var childPath = YamlJsonDocument.Child(path, key);
+                    marks.Keys[childPath] = k.Start;
+                    o[key] = Convert(v, childPath, marks);
+                }
+                return o;
+            case YamlSequenceNode s:
+                var a = new JsonArray();
+                for (var i = 0; i < s.Children.Count; i++) a.Add(Convert(s.Children[i], YamlJsonDocument.Index(path, i), marks));
+                return a;
+            case YamlScalarNode sc:
+                return Scalar(sc);
+            default:
+                return null; // aliases are resolved by YamlStream; nothing else exists
+        }
+    }
+
+    /// <summary>YAML 1.2 core schema for plain scalars: null, booleans, integers, floats; everything else
+    /// (and every quoted scalar) is a string. Dates stay strings (<c>expires: 2025-01-31</c>).</summary>
+    private static JsonNode? Scalar(YamlScalarNode s)
+    {
+        var text = s.Value ?? "";
+        if (s.Style is not ScalarStyle.Plain) return JsonValue.Create(text);
+        if (text is "" or "~" or "null" or "Null" or "NULL") return null;
+        if (text is "true" or "True" or "TRUE") return JsonValue.Create(true);
+        if (text is "false" or "False" or "FALSE") return JsonValue.Create(false);
+        if (IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
+        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+        return JsonValue.Create(text);
+    }
+
+    [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex IntPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex FloatPattern();
+}

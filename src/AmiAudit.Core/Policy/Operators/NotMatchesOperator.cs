@@ -1,0 +1,11 @@
+using System.Text.Json.Nodes;
+
+namespace AmiAudit.Core.Policies.Operators;
+
+public sealed class NotMatchesOperator : RegexOperatorBase
+{
+    public override string Name => "notMatches";
+    public override string Summary => "neither the value nor any item of a list value matches the regex (or any of the regexes)";
+    public override bool Evaluate(JsonNode? actual) => !AnyMatch(actual);
+    public override string Describe() => $"not matching {PatternText}";
+}

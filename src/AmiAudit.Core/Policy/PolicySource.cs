@@ -1,0 +1,27 @@
+namespace AmiAudit.Core.Policies;
+
+/// <summary>A policy or waiver file as the CLI read it: the path is only used in error messages.</summary>
+public sealed record PolicySource(string Path, string Text);
+
+/// <summary>One load problem, located in the YAML the user wrote (1-based line and column).</summary>
+public sealed record PolicyError(string File, int Line, int Column, string Code, string Message)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}: {Code}: {Message}";
+}
+
+/// <summary>Stable machine codes of <see cref="PolicyError"/>.</summary>
+public static class PolicyErrorCodes
+{
+    public const string YamlSyntax = "yaml-syntax";
+    public const string Schema = "schema";
+    public const string MissingKey = "missing-key";
+    public const string UnknownOperator = "unknown-operator";
+    public const string BadArgument = "bad-argument";
+    public const string BadRegex = "bad-regex";
+    public const string DuplicateId = "duplicate-id";
+    public const string UnknownSeverity = "unknown-severity";
+    public const string UnknownCollection = "unknown-collection";
+    public const string UnknownField = "unknown-field";
+    public const string UnknownVar = "unknown-var";
+    public const string BadDate = "bad-date";
+}

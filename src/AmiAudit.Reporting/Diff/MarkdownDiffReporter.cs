@@ -1,0 +1,21 @@
+using AmiAudit.Core.Diff;
+using AmiAudit.Reporting.Escaping;
+using AmiAudit.Reporting.Templates;
+using HandlebarsDotNet;
+
+namespace AmiAudit.Reporting.Diff;
+
+/// <summary>Markdown (PR comments, job summaries) from templates/diff.markdown.hbs; every value is Markdown-escaped.</summary>
+internal sealed class MarkdownDiffReporter : IDiffReporter
+{
+    public const string TemplateFile = "diff.markdown.hbs";
+    public string Format => "markdown";
+    public string FileExtension => ".md";
+
+    public string Render(DiffResult result, ReportContext ctx)
+    {
+        var hb = Handlebars.Create(new HandlebarsConfiguration { TextEncoder = new MarkdownTextEncoder() });
+        var template = hb.Compile(TemplateSource.Load(TemplateFile, ctx.TemplateDirectory));
+        return ReportText.Finish(template(DiffView.Build(result, ctx)));
+    }
+}

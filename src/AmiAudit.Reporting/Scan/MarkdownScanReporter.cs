@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using AmiAudit.Core.Evaluation;
+using AmiAudit.Reporting.Templates;
+using AmiAudit.Reporting.Escaping;
+using HandlebarsDotNet;
+
+namespace AmiAudit.Reporting.Scan;
+
+/// <summary>
+/// Markdown for PR comments, job summaries and wikis, rendered by the Handlebars template
+/// <c>templates/scan.markdown.hbs</c>. This class only builds the view model (camelCase, all
+/// strings, already ordered); the template decides the layout. <c>{{x}}</c> is Markdown-escaped
+/// (<see cref="MarkdownTextEncoder"/>); evidence goes into fenced blocks via <c>{{{x}}}</c>.
+/// Helpers: <c>upper</c>, <c>lower</c>, <c>join list sep</c>, <c>code x</c> (inline code span),
+/// <c>codecell x</c> (inline code span inside a table cell). Each item carries <c>fence</c>, a
+/// ``` run longer than any inside its evidence.
+/// </summary>
+internal sealed partial class MarkdownScanReporter : IScanReporter
+{
+    public const string TemplateFile = "scan.markdown.hbs";
+
+    public string Format => "markdown";
+    public string FileExtension => ".md";
+
+    public string Render(ScanResult result, ReportContext ctx)
+    {
+        result = ScanView.Redacted(result);
+        var handlebars = Handlebars.Create(new HandlebarsConfiguration
+        {
+            TextEncoder = new MarkdownTextEncoder(),
+            ThrowOnUnresolvedBindingExpression = false,
+        });
+        RegisterHelpers(handlebars);
+        var template = handlebars.Compile(TemplateSource.Load(TemplateFile, ctx.TemplateDirectory));
+        var text = template(Model(result, ctx));
+        // Templates are easier to read with blank lines around blocks; collapse the runs they leave.
+        // (Fenced blocks never contain blank lines: evidence values are single-line.)
+        return ReportText.Finish(BlankRuns().Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), "\n\n"));
+    }
+
+    private static void RegisterHelpers(IHandlebars hb)
+    {
+        hb.RegisterHelper("upper", (_, args) => Arg(args, 0).ToUpperInvariant());
+        hb.RegisterHelper("lower", (_, args) => Arg(args, 0).ToLowerInvariant());
+        hb.RegisterHelper("join", (_, args) =>
+        {
+            var separator = args.Length > 1 ? Arg(args, 1) : ", ";
+            return args.Length > 0 && args[0] is System.Collections.IEnumerable items and not string
+                ? string.Join(separator, items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)))
+                : Arg(args, 0);
+        });
+        // Written raw (already safe), so a helper result is not escaped a second time.
+        hb.RegisterHelper("code", (writer, _, args) => writer.WriteSafeString(CodeSpan(Arg(args, 0), inTable: false)));
+        hb.RegisterHelper("codecell", (writer, _, args) => writer.WriteSafeString(CodeSpan(Arg(args, 0), inTable: true)));
+    }
+
+    private static string Arg(Arguments args, int i) =>
+        args.Length > i ? Convert.ToString(args[i], CultureInfo.InvariantCulture) ?? "" : "";
+
+    /// <summary>Inline code that survives any content: delimiter longer than the longest backtick
+    /// run inside. In a table cell "|" is escaped (GFM splits cells on it even inside code spans);
+    /// elsewhere it must not be, because a code span shows the backslash literally.</summary>
+    public static string CodeSpan(string text, bool inTable)
+    {
+        var printable = ReportText.Printable(text);
+        if (printable.Length == 0) return "";
+        var fence = new string('`', LongestRun(printable, '`') + 1);
+        var body = inTable ? printable.Replace("|", "\\|", StringComparison.Ordinal) : printable;
+        var pad = body.StartsWith('`') || body.EndsWith('`') ? " " : "";
+        return $"{fence}{pad}{body}{pad}{fence}";
+    }
+
+    private static int LongestRun(string s, char c)
+    {
+        int best = 0, run = 0;
+        foreach (var ch in s)
+        {
+            run = ch == c ? run + 1 : 0;
+            best = Math.Max(best, run);
+        }
+        return best;
+    }
+
+    private static object Model(ScanResult result, ReportContext ctx)
+    {
+        var summary = ScanSummary.From(result);
+        var ordered = ScanView.Ordered(result.Findings);
+        var t = result.Target;
+        return new
+        {
+            tool = new { name = ReportInfo.ToolName, version = ctx.ToolVersion },
+            generatedAt = ctx.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
+            target = new
+            {
+                name = result.TargetName,
+                kind = t.Kind,
+                facts = new (string Label, string? Value)[]
+                    {
+                        ("Kind", t.Kind), ("Image", t.ImageId), ("Availability zone", t.AvailabilityZone),
+                        ("Instance", t.InstanceId), ("Hostname", t.Hostname), ("Root", t.Root),
+                    }
+                    .Where(x => !string.IsNullOrEmpty(x.Value))
+                    .Select(x => new { label = x.Label, value = x.Value! })
+                    .ToList(),
+            },
+            gate = new
+            {
+                set = result.FailOn is not null,
+                failOn = result.FailOn?.ToName() ?? "",
+                failed = result.GateFailed,
+                verdict = result.FailOn is null ? "no gate" : result.GateFailed ? "FAILED" : "passed",
+            },
+            summary = new
+            {
+                sentence = summary.Sentence,
+                errorNote = summary.ErrorNote ?? "",
+                total = N(summary.Total),
+                failed = N(summary.Failed),
+                passed = N(summary.Passed),
+                waived = N(summary.Waived),
+                skipped = N(summary.Skipped),
+                errors = N(summary.Errors),
+                hasErrors = summary.Errors > 0,
+                bySeverity = ScanView.SeveritiesDescending
+                    .Select(s => new { name = s.ToName(), count = N(summary.FailedBySeverity[s]) })
+                    .ToList(),
+            },
+            policies = result.Policies.OrderBy(p => p.Name, StringComparer.Ordinal)
+                .Select(p => new { name = p.Name, description = p.Description ?? "", file = p.File ?? "", rules = N(p.Rules), rulesText = p.Rules == 1 ? "1 rule" : $"{N(p.Rules)} rules" })
+                .ToList(),
+            hasFailures = summary.Failed > 0,
+            failureGroups = ScanView.SeveritiesDescending
+                .Select(s => new { severity = s.ToName(), items = ordered.Where(f => f.Status == FindingStatus.Fail && f.Severity == s).Select(Item).ToList() })
+                .Where(g => g.items.Count > 0)
+                .ToList(),
+            errors = ordered.Where(f => f.Status == FindingStatus.Error).Select(Item).ToList(),
+            waived = ordered.Where(f => f.Status == FindingStatus.Waived).Select(Item).ToList(),
+            skipped = ordered.Where(f => f.Status == FindingStatus.Skipped).Select(Item).ToList(),
+            diagnostics = result.Diagnostics
+                .OrderBy(d => d.Source, StringComparer.Ordinal).ThenBy(d => d.Code, StringComparer.Ordinal)
+                .ThenBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal)
+                .Select(d => new { level = d.Level, source = d.Source, code = d.Code, message = d.Message, path = d.Path ?? "" })
+                .ToList(),
+        };
+    }
+
+    private static object Item(Finding f)
+    {
+        var evidence = f.Evidence.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new { field = ReportText.Printable(kv.Key), value = ReportText.Printable(kv.Value) })
+            .ToList();
+        var blockText = new StringBuilder(ReportText.Printable(f.Expected));
+        foreach (var e in evidence) blockText.Append(e.field).Append(e.value);
+        return new
+        {
+            ruleId = f.RuleId,
+            title = f.Title,
+            severity = f.Severity.ToName(),
+            policy = f.Policy,
+            subject = f.Subject,
+            message = f.Message,
+            expected = ReportText.Printable(f.Expected),
+            evidence,
+            hasEvidence = evidence.Count > 0 || !string.IsNullOrEmpty(f.Expected),
+            // Fenced block delimiter longer than any backtick run in the block, so hostile
+            // evidence cannot close the fence early.
+            fence = new string('`', Math.Max(3, LongestRun(blockText.ToString(), '`') + 1)),
+            location = ScanView.LocationText(f) ?? "",
+            remediation = f.Remediation?.Trim() ?? "",
+            rationale = f.Rationale?.Trim() ?? "",
+            waiverReason = f.WaiverReason ?? "",
+            waiverOwner = f.WaiverOwner ?? "",
+            fingerprint = f.Fingerprint,
+        };
+    }
+
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\n[ \t]*\n(?:[ \t]*\n)+")]
+    private static partial Regex BlankRuns();
+}

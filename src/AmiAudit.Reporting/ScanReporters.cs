@@ -1,0 +1,39 @@
+using System.Reflection;
+
+namespace AmiAudit.Reporting;
+
+/// <summary>Registry of every <see cref="IScanReporter"/> in this assembly, found by reflection.</summary>
+public static class ScanReporters
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, IScanReporter>> ByFormat = new(Discover);
+
+    /// <summary>All format names, ordinal order.</summary>
+    public static IReadOnlyList<string> Formats => [.. ByFormat.Value.Keys.Order(StringComparer.Ordinal)];
+
+    public static bool TryGet(string format, out IScanReporter reporter) =>
+        ByFormat.Value.TryGetValue(format.Trim(), out reporter!);
+
+    /// <summary>The reporter for <paramref name="format"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown format; the message lists the known ones.</exception>
+    public static IScanReporter Get(string format) =>
+        TryGet(format, out var reporter)
+            ? reporter
+            : throw new ArgumentException($"unknown format \"{format}\"; expected one of: {string.Join(", ", Formats)}", nameof(format));
+
+    private static IReadOnlyDictionary<string, IScanReporter> Discover()
+    {
+        var map = new Dictionary<string, IScanReporter>(StringComparer.OrdinalIgnoreCase);
+        var types = typeof(ScanReporters).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IScanReporter).IsAssignableFrom(t)
+                        && t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes) is not null)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            var reporter = (IScanReporter)Activator.CreateInstance(type, nonPublic: true)!;
+            // Two classes claiming one format is a programming error; fail loudly rather than pick one.
+            if (!map.TryAdd(reporter.Format, reporter))
+                throw new InvalidOperationException($"two scan reporters claim format \"{reporter.Format}\": {map[reporter.Format].GetType().FullName} and {type.FullName}");
+        }
+        return map;
+    }
+}

@@ -1,0 +1,6 @@
+namespace AmiAudit.Collectors.Tests.Live;
+
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
