@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
+using System.Runtime;
+using System.Text;
+using System.Text.Json;
 using AmiAudit.Cli.Infrastructure;
 using AmiAudit.Core.Evaluation;
 using AmiAudit.Core.Model;
@@ -64,6 +67,8 @@ public sealed class DiffCommand : IVerb
             var ignores = env.Ignore.Concat(parse.GetValue(ignore) ?? []).ToList();
             var matcher = new CoreDiff.GlobMatcher(ignores);
             var problems = new ConcurrentBag<CoreDiff.LoadProblem>();
+            // Throughput over pause times: loading thousands of snapshots is a batch job.
+            GCSettings.LatencyMode = GCLatencyMode.Batch;
             var a = CoreDiff.DiffEngine.Accumulate(pair.A.Name, Flatten(pair.A, matcher, problems, context));
             var b = CoreDiff.DiffEngine.Accumulate(pair.B.Name, Flatten(pair.B, matcher, problems, context));
 
@@ -142,10 +147,14 @@ public sealed class DiffCommand : IVerb
             var snapshot = Collection.Collect(new Collection.Request { Root = root }, context);
             return [CoreDiff.FactFlattener.FlattenAll(snapshot, matcher)];
         }
-        return side.Files
+        // Chunks bound what is in flight (PLINQ's ordered merge would otherwise buffer ahead without limit);
+        // within a chunk every core parses and flattens.
+        var chunk = Math.Max(1, Environment.ProcessorCount) * 32;
+        return side.Files.Chunk(chunk).SelectMany(files => files
             .AsParallel().AsOrdered()
             .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
             .Select(path => LoadOne(side.Name, path, matcher, problems))
+            .ToArray())
             .Where(f => f is not null)
             .Select(f => f!);
     }
@@ -159,7 +168,7 @@ public sealed class DiffCommand : IVerb
                 problems.Add(new CoreDiff.LoadProblem { Side = side, Path = path, Message = $"larger than {SnapshotFiles.MaxBytes / 1024 / 1024} MiB; not a snapshot" });
                 return null;
             }
-            return CoreDiff.FactFlattener.FlattenAll(SnapshotJson.Deserialize(File.ReadAllText(path), path), matcher);
+            return CoreDiff.FactFlattener.FlattenAll(Parse(File.ReadAllBytes(path), path), matcher);
         }
         catch (SnapshotFormatException e)
         {
@@ -168,6 +177,48 @@ public sealed class DiffCommand : IVerb
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             problems.Add(new CoreDiff.LoadProblem { Side = side, Path = path, Message = e.Message });
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Fast path for thousands of files: check the top-level "schema" with a forward-only reader, then deserialise
+    /// straight from UTF-8 (one parse, no UTF-16 copy). Anything unusual goes through
+    /// <see cref="SnapshotJson.Deserialize"/>, which owns the error messages (file:line:col, schema advice).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static Snapshot Parse(byte[] utf8, string path)
+    {
+        if (TopLevelSchema(utf8) == Snapshot.CurrentSchema)
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<Snapshot>(utf8, SnapshotJson.Options) is { } fast) return fast;
+            }
+            catch (JsonException)
+            {
+                // fall through for the precise message
+            }
+        }
+        return SnapshotJson.Deserialize(Encoding.UTF8.GetString(utf8), path);
+    }
+
+    private static string? TopLevelSchema(byte[] utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("schema"u8))
+                    return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
         }
         return null;
     }

@@ -42,19 +42,29 @@ public sealed class ScanCommand : IVerb
             var sources = new[] { parse.GetValue(root) is not null, parse.GetValue(snapshotFile) is not null, parse.GetValue(live) }.Count(x => x);
             if (sources != 1) throw new UsageException("give exactly one of --root DIR, --snapshot FILE or --live (see 'amiaudit scan --help')");
 
-            // Policies first: a broken policy is exit 3 before any (possibly slow) collection.
-            var loaded = PolicyFiles.Load(parse.GetValue(policy) ?? [], parse.GetValue(vars) ?? [], context);
-            var waiverSet = PolicyFiles.LoadWaivers(parse.GetValue(waivers));
+            // Policy loading (YAML + schema, mostly one-time JIT) runs on the second core while the
+            // collectors read the root; a broken policy is still exit 3, reported before anything else.
+            var policyPaths = parse.GetValue(policy) ?? [];
+            var varValues = parse.GetValue(vars) ?? [];
+            var waiverPath = parse.GetValue(waivers);
+            var loading = Task.Run(() => (Policies: PolicyFiles.Load(policyPaths, varValues, context), Waivers: PolicyFiles.LoadWaivers(waiverPath)));
 
-            Snapshot? snapshot = parse.GetValue(snapshotFile) is { } file
-                ? SnapshotFiles.Load(file)
-                : CollectCommand.Run(context, new Collection.Request
-                {
-                    Root = parse.GetValue(root),
-                    Live = parse.GetValue(live),
-                    ExtraBinaries = loaded.NamedPaths,
-                });
+            var request = new Collection.Request { Root = parse.GetValue(root), Live = parse.GetValue(live) };
+            Snapshot? snapshot;
+            try
+            {
+                snapshot = parse.GetValue(snapshotFile) is { } file ? SnapshotFiles.Load(file) : CollectCommand.Run(context, request);
+            }
+            catch (InvalidInputException) when (!loading.IsCompletedSuccessfully)
+            {
+                loading.GetAwaiter().GetResult(); // policy problems come first; then the input problem
+                throw;
+            }
+            var (loaded, waiverSet) = loading.GetAwaiter().GetResult();
+            context.Trace("policies loaded");
             if (snapshot is null) return ExitCodes.CollectionFailed;
+            if (parse.GetValue(snapshotFile) is null) snapshot = Collection.AddNamedBinaries(request, snapshot, loaded.NamedPaths, context);
+            context.Trace("snapshot ready");
 
             var gate = CommonOptions.ParseSeverity(parse.GetValue(failOn));
             var result = PolicyEvaluator.Evaluate(snapshot, loaded.Policies, waiverSet, new EvaluationOptions
@@ -63,6 +73,7 @@ public sealed class ScanCommand : IVerb
                 FailOn = gate,
                 TargetName = TargetNames.For(snapshot),
             });
+            context.Trace("evaluated");
             var fmt = parse.GetValue(format)!;
             var text = ScanReporters.Get(fmt).Render(result, new ReportContext
             {
@@ -72,6 +83,7 @@ public sealed class ScanCommand : IVerb
                 Color = context.Interactive && fmt == "console" && parse.GetValue(output) is null,
                 Width = context.ConsoleWidth,
             });
+            context.Trace("rendered");
             if (parse.GetValue(output) is { } path) AtomicFile.WriteAllText(path, text);
             else context.Out.Write(text);
             return result.GateFailed ? ExitCodes.GateFailed : ExitCodes.Passed;

@@ -19,4 +19,12 @@ public sealed class CliContext
         Environment.TryGetValue("SOURCE_DATE_EPOCH", out var s) && long.TryParse(s, out var epoch)
             ? DateTimeOffset.FromUnixTimeSeconds(epoch)
             : Clock.GetUtcNow();
+
+    private readonly System.Diagnostics.Stopwatch _since = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>AMIAUDIT_TRACE=1 prints elapsed milliseconds per phase to stderr (how the benchmarks were profiled).</summary>
+    public void Trace(string phase)
+    {
+        if (Environment.ContainsKey("AMIAUDIT_TRACE")) Error.WriteLine($"trace: {_since.Elapsed.TotalMilliseconds,8:F1} ms  {phase}");
+    }
 }

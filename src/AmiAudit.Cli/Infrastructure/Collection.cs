@@ -61,6 +61,28 @@ public static class Collection
         return snapshot;
     }
 
+    /// <summary>
+    /// Hashes binaries that policies name, after the main collection: policy loading runs in parallel
+    /// with collection (it is mostly one-time JIT), so the named paths are only known afterwards.
+    /// </summary>
+    public static Snapshot AddNamedBinaries(Request request, Snapshot snapshot, IReadOnlyList<string> paths, CliContext cli)
+    {
+        var root = request.Live ? request.Root ?? request.HostRoot : request.Root;
+        if (paths.Count == 0 || root is null) return snapshot;
+        var context = new CollectionContext
+        {
+            Fs = new RootFileSystem(root),
+            Mode = request.Live ? CollectionMode.Live : CollectionMode.ImageRoot,
+            Clock = cli.Clock,
+            Environment = cli.Environment,
+            ExtraBinaries = paths,
+            HostRoot = request.HostRoot,
+        };
+        var result = new AmiAudit.Collectors.Binaries.BinaryCollector().Collect(context, snapshot);
+        var known = result.Diagnostics.Select(d => (d.Code, d.Path)).ToHashSet();
+        return result with { Diagnostics = [.. result.Diagnostics, .. context.Fs.Diagnostics.Where(d => !known.Contains((d.Code, d.Path)))] };
+    }
+
     private static bool NothingCollected(Snapshot s) =>
         s.Os?.Id is null && s.Os?.PrettyName is null && s.Systemd.Units.Count == 0 && s.Packages.Items.Count == 0 && s.Containers.Count == 0
         && s.Bootstrap.Scripts.Count == 0 && s.Probes is null;

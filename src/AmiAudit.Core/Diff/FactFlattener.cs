@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AmiAudit.Core.Model;
 
 namespace AmiAudit.Core.Diff;
@@ -7,12 +8,15 @@ namespace AmiAudit.Core.Diff;
 /// what goes in: hostname, instance id, availability zone, labels, timestamps, PIDs, container ids and IPs are
 /// volatile — two nodes of one healthy group differ in them — so they never become keys. Numbers that drift
 /// (restart rates, probe readings) become <see cref="Bands"/>; their exact values are kept as evidence.
+/// Hot methods are marked AggressiveOptimization: a diff of thousands of snapshots is over before tiered
+/// compilation would promote them, and tier-0 code made flattening ~2× slower (benchmarks/diff-bench.sh).
 /// </summary>
 public static class FactFlattener
 {
     public static IReadOnlyDictionary<string, string> Flatten(Snapshot snapshot, DiffOptions options) =>
         FlattenAll(snapshot, new GlobMatcher(options.Ignore)).Facts;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FlatSnapshot FlattenAll(Snapshot snapshot, GlobMatcher ignore)
     {
         var flat = new FlatSnapshot(snapshot.Systemd.Units.Count * 12 + snapshot.Packages.Items.Count + snapshot.Containers.Count * 5 + 64);
@@ -32,6 +36,7 @@ public static class FactFlattener
         return flat;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddTarget(FlatSnapshot flat, Snapshot s)
     {
         Put(flat, "target", "", "imageId", s.Target.ImageId);
@@ -44,6 +49,7 @@ public static class FactFlattener
         Put(flat, "systemd", "", "defaultTarget", s.Systemd.DefaultTarget);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddUnit(FlatSnapshot flat, UnitFact u, DateTimeOffset? collectedAt)
     {
         var n = u.Name;
@@ -75,6 +81,7 @@ public static class FactFlattener
             PutNumber(flat, "unit", n, "activeSeconds", Math.Max(0, (at - entered).TotalSeconds));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddContainer(FlatSnapshot flat, ContainerFact c)
     {
         var n = c.Name.TrimStart('/');
@@ -88,6 +95,7 @@ public static class FactFlattener
         PutNumber(flat, "container", n, "restartCount", c.RestartCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddBootstrap(FlatSnapshot flat, BootstrapFacts b)
     {
         foreach (var group in b.Urls.GroupBy(u => u.Purpose, StringComparer.Ordinal))
@@ -115,6 +123,7 @@ public static class FactFlattener
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddPackages(FlatSnapshot flat, PackageFacts p)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -125,6 +134,7 @@ public static class FactFlattener
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddProbes(FlatSnapshot flat, ProbeFacts p)
     {
         if (p.Memcg is { } m)
@@ -166,12 +176,14 @@ public static class FactFlattener
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Put(FlatSnapshot flat, string kind, string subject, string attribute, string? value)
     {
         if (!string.IsNullOrEmpty(value)) flat.Facts[FactKey.Make(kind, subject, attribute)] = value;
     }
 
     /// <summary>A list as one comparable value. Hot path (≈15 lists per unit, thousands of units per side), so no LINQ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PutList(FlatSnapshot flat, string kind, string subject, string attribute, List<string> values, bool sort)
     {
         if (values.Count == 0) return;
@@ -200,11 +212,13 @@ public static class FactFlattener
         flat.Facts[FactKey.Make(kind, subject, attribute)] = joined;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PutText(FlatSnapshot flat, string kind, string subject, string attribute, string? value)
     {
         if (!string.IsNullOrEmpty(value)) flat.Text[FactKey.Make(kind, subject, attribute)] = value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PutNumber(FlatSnapshot flat, string kind, string subject, string attribute, double? value)
     {
         if (value is { } v && double.IsFinite(v)) flat.Numbers[FactKey.Make(kind, subject, attribute)] = v;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AmiAudit.Core.Diff;
 
 /// <summary>
@@ -16,6 +17,7 @@ public sealed class SideAccumulator(string name)
     public Dictionary<string, Dictionary<string, int>> Texts { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, NumberStats> Numbers { get; } = new(StringComparer.Ordinal);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(FlatSnapshot flat)
     {
         Nodes++;
@@ -55,6 +57,7 @@ public sealed class SideAccumulator(string name)
     private static string? ModeOf(IReadOnlyDictionary<string, int> counts) =>
         counts.Count == 0 ? null : counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Count(Dictionary<string, Dictionary<string, int>> into, string key, string value, int cap)
     {
         if (!into.TryGetValue(key, out var counts)) into[key] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -72,6 +75,7 @@ public sealed class NumberStats
     public double Sum { get; private set; }
     public double Mean => Count == 0 ? 0 : Sum / Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(double v)
     {
         Count++;

@@ -11,13 +11,21 @@ public sealed record Snapshot
     /// <summary>Bumped on any breaking change of this shape; readers refuse other majors.</summary>
     public const string CurrentSchema = "amiaudit.snapshot/v1";
 
+    /// <summary>Shape version, "amiaudit.snapshot/v1"; readers refuse others with a clear message.</summary>
     public string Schema { get; init; } = CurrentSchema;
+    /// <summary>What was collected: kind, host, image, zone, labels.</summary>
     public TargetInfo Target { get; init; } = new();
+    /// <summary>From os-release and the kernel found in the root.</summary>
     public OsInfo? Os { get; init; }
+    /// <summary>Every unit file, with enablement as systemctl computes it and (live) runtime state.</summary>
     public SystemdFacts Systemd { get; init; } = new();
+    /// <summary>Docker containers on disk and (live) from the Engine API, with restart rates.</summary>
     public List<ContainerFact> Containers { get; init; } = [];
+    /// <summary>Bootstrap scripts, the URLs they fetch (redacted) and the cloud-init outcome.</summary>
     public BootstrapFacts Bootstrap { get; init; } = new();
+    /// <summary>kubelet and other binaries of interest, with sha256 and size.</summary>
     public List<BinaryFact> Binaries { get; init; } = [];
+    /// <summary>Installed packages from the dpkg database (rpm: marked unavailable).</summary>
     public PackageFacts Packages { get; init; } = new();
     /// <summary>Live health probes (memcg, ENA, per-core CPU); absent for an offline image root.</summary>
     public ProbeFacts? Probes { get; init; }

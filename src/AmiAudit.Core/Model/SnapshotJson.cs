@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace AmiAudit.Core.Model;
 
@@ -19,6 +20,9 @@ public static class SnapshotJson
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        // Generated metadata for the snapshot graph first; reflection only for other types
+        // (reporters serialise their own view records through SerializeSorted).
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(SnapshotJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static string Serialize(Snapshot snapshot) => SerializeSorted(SnapshotNormalizer.Normalize(snapshot));

@@ -9,7 +9,9 @@ namespace AmiAudit.Collectors.Tests.RootFs;
 /// Issue 2 "Bad input": a hostile image root never makes the auditor read outside it, hang, or
 /// allocate without bound, and secrets in user-data never reach the snapshot. Every discovered
 /// collector runs, exactly as `amiaudit collect --root` would run them.
+/// Not parallel: the bounded-memory assertion reads the process-wide allocation counter.
 /// </summary>
+[Collection(MeasuresProcessAllocations.Name)]
 public sealed class HostileRootTests : IDisposable
 {
     private const string Marker = "HOSTSECRET-7f3a9c-shadow-marker";

@@ -28,7 +28,7 @@ public static class IncidentFleet
 
     public static string Host(char zone, int i) => $"ip-10-{(zone == 'a' ? 1 : 2)}-{16 * i}-{40 + 7 * i}";
 
-    /// <param name="bootstrapFails">Override for the "failure without downstream effect" fleets.</param>
+    // The overrides build the "failure without downstream effect" and "normal probes" fleets.
     public static Snapshot Node(char zone, int i, bool? bootstrapFails = null, bool? agentLoops = null, bool? sick = null)
     {
         var a = zone == 'a';
