@@ -38,7 +38,8 @@ public static class Collection
             ExtraBinaries = request.ExtraBinaries,
             HostRoot = request.HostRoot,
             Window = request.Window,
-            Progress = cli.Interactive ? new Progress<string>(name => cli.Error.Write($"\rcollecting: {name,-24}")) : null,
+            Progress = cli.Interactive ? new Progress<string>(name => cli.Error.Write($"\rcollecting: {name,-24}"))
+                : cli.Environment.ContainsKey("AMIAUDIT_TRACE") ? new SyncProgress(name => cli.Trace("collector " + name)) : null,
         };
         var seed = new Snapshot
         {
@@ -86,6 +87,12 @@ public static class Collection
     private static bool NothingCollected(Snapshot s) =>
         s.Os?.Id is null && s.Os?.PrettyName is null && s.Systemd.Units.Count == 0 && s.Packages.Items.Count == 0 && s.Containers.Count == 0
         && s.Bootstrap.Scripts.Count == 0 && s.Probes is null;
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, which would reorder trace lines).</summary>
+internal sealed class SyncProgress(Action<string> report) : IProgress<string>
+{
+    public void Report(string value) => report(value);
 }
 
 /// <summary>Exit 4: no collector produced anything.</summary>

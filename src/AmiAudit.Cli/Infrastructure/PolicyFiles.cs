@@ -23,14 +23,33 @@ public static class PolicyFiles
             else problems.Add($"{p}:1:1: no such policy file or directory");
         }
         var sources = new List<PolicySource>();
+        var verified = PreverifiedDigests(context);
         foreach (var f in files.Distinct(StringComparer.Ordinal))
         {
             if (new FileInfo(f).Length > MaxBytes) { problems.Add($"{f}:1:1: larger than {MaxBytes / 1024 / 1024} MiB; not a policy file"); continue; }
-            sources.Add(new PolicySource(Relative(f), File.ReadAllText(f)));
+            var bytes = File.ReadAllBytes(f);
+            sources.Add(new PolicySource(Relative(f), System.Text.Encoding.UTF8.GetString(bytes))
+            {
+                SchemaPreverified = verified.Contains(Digest(bytes)),
+            });
         }
         if (problems.Count > 0) throw new InvalidInputException(problems);
         if (sources.Count == 0) throw new InvalidInputException($"{string.Join(", ", paths)}:1:1: no *.yaml policy files found");
         return sources;
+    }
+
+    /// <summary>File beside the built-in policies listing the sha256 of each policy text the test suite
+    /// validated against policies.schema.json (PolicyDigestsTests keeps it current). Content-addressed:
+    /// an edited file no longer matches and is fully validated.</summary>
+    public const string DigestsFile = "SCHEMA-VALIDATED.sha256";
+
+    public static string Digest(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    private static HashSet<string> PreverifiedDigests(CliContext context)
+    {
+        var path = Path.Combine(BuiltInDirectory(context), DigestsFile);
+        if (!File.Exists(path)) return [];
+        return [.. File.ReadAllLines(path).Select(l => l.Split(' ', 2)[0]).Where(d => d.Length == 64)];
     }
 
     public static PolicyLoadResult Load(IReadOnlyList<string> paths, IReadOnlyList<string> vars, CliContext context)

@@ -115,9 +115,7 @@ public sealed class BootstrapCollector : ICollector
             if (mustLookLikeScript && !path.EndsWith(".sh", StringComparison.Ordinal))
             {
                 // A unit's program is a script only if it starts with #!; binaries (usually > 1 MiB) are not read at all.
-                if (entry.Size > ScriptCap) return;
-                text = Read(path, entry.Size);
-                if (text is null || !text.StartsWith("#!", StringComparison.Ordinal)) return;
+                if (entry.Size > ScriptCap || !Fs.HasPrefix(path, "#!"u8)) return;
             }
             text ??= Read(path, entry.Size);
 

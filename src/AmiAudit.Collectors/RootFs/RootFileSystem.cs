@@ -174,6 +174,16 @@ public sealed partial class RootFileSystem
         return Encoding.UTF8.GetString(buffer, 0, read);
     }
 
+    /// <summary>True when a regular file begins with <paramref name="prefix"/> (e.g. "#!"). Reads only
+    /// those bytes: deciding whether a unit's program is a script must not read every ELF binary.</summary>
+    public bool HasPrefix(string path, ReadOnlySpan<byte> prefix)
+    {
+        using var stream = OpenRegular(path, out _, out var size);
+        if (stream is null || size < prefix.Length) return false;
+        Span<byte> head = stackalloc byte[prefix.Length];
+        return stream.ReadAtLeast(head, prefix.Length, throwOnEndOfStream: false) == prefix.Length && head.SequenceEqual(prefix);
+    }
+
     /// <summary>sha256 and size of a regular file, streamed (no size cap needed: memory is constant).</summary>
     public (string Sha256, long Size)? Hash(string path)
     {

@@ -78,11 +78,13 @@ public static class SnapshotJson
         }
     }
 
+    // Builds new containers top-down and clones only leaves: cloning each subtree before sorting it
+    // would copy every node once per level above it.
     private static JsonNode? Sort(JsonNode? node) => node switch
     {
         JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => KeyValuePair.Create(p.Key, Sort(p.Value?.DeepClone())))),
-        JsonArray a => new JsonArray(a.Select(x => Sort(x?.DeepClone())).ToArray()),
+            .Select(p => KeyValuePair.Create(p.Key, Sort(p.Value)))),
+        JsonArray a => new JsonArray(a.Select(Sort).ToArray()),
         null => null,
         _ => node.DeepClone(),
     };

@@ -35,7 +35,7 @@ public static class PolicyLoader
                 var semantic = new List<PolicyError>();
                 var ctx = new LoadContext(source.Path, doc, semantic);
                 var policy = Compile(ctx, overrides, usedOverrides, ids);
-                var schema = SchemaValidation.Validate(PolicySchema.Validator, doc, source.Path);
+                var schema = source.SchemaPreverified ? [] : SchemaValidation.Validate(PolicySchema.Validator, doc, source.Path);
                 errors.AddRange(Merge(semantic, schema));
                 if (policy is not null) policies.Add(policy);
             }

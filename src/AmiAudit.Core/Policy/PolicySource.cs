@@ -1,7 +1,15 @@
 namespace AmiAudit.Core.Policies;
 
 /// <summary>A policy or waiver file as the CLI read it: the path is only used in error messages.</summary>
-public sealed record PolicySource(string Path, string Text);
+public sealed record PolicySource(string Path, string Text)
+{
+    /// <summary>
+    /// The caller vouches that this exact text already passed schema validation (a built-in policy
+    /// whose digest the test suite recorded), so the NJsonSchema pass — ~45 ms of one-time start-up —
+    /// is skipped. Every semantic check (operators, regexes, fields, ids) still runs.
+    /// </summary>
+    public bool SchemaPreverified { get; init; }
+}
 
 /// <summary>One load problem, located in the YAML the user wrote (1-based line and column).</summary>
 public sealed record PolicyError(string File, int Line, int Column, string Code, string Message)
