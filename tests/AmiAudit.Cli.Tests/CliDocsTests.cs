@@ -17,7 +17,7 @@ public class CliDocsTests
             r.ExitCode.ShouldBe(0, r.Error);
             doc.Append($"\n## amiaudit {string.Join(' ', verb)}\n\n```text\n{r.Out.TrimEnd().Replace("\r\n", "\n", StringComparison.Ordinal)}\n```\n");
         }
-        Golden.Assert(Path.Combine(CliHarness.RepoRoot, "docs", "cli.md"), doc.ToString());
+        AmiAudit.Testing.GoldenFile.Assert(Path.Combine(CliHarness.RepoRoot, "docs", "cli.md"), doc.ToString());
     }
 
     private static IEnumerable<string[]> Verbs()

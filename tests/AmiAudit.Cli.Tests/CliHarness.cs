@@ -10,7 +10,7 @@ public static class CliHarness
 
     public static readonly DateTimeOffset FixedNow = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => AmiAudit.Testing.RepoPaths.Root;
 
     public static string Example(string name) => Path.Combine(RepoRoot, "examples", name);
 
@@ -35,12 +35,5 @@ public static class CliHarness
         };
         var code = Program.Run(args, context);
         return new Outcome(code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "AmiAudit.sln"))) return dir.FullName;
-        throw new InvalidOperationException("AmiAudit.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,3 +1,5 @@
+using AmiAudit.Testing;
+
 namespace AmiAudit.Cli.Tests;
 
 /// <summary>
@@ -22,7 +24,7 @@ public class ExampleReportsTests
         // Relative root keeps absolute checkout paths out of the committed reports.
         var r = InRepo(() => CliHarness.Run("scan", "--root", "examples/dlami-root", "--fail-on", "high", "--format", format));
         r.ExitCode.ShouldBe(1, r.Error);
-        Golden.Assert(Path.Combine(CliHarness.RepoRoot, "reports", file), r.Out);
+        GoldenFile.Assert(Path.Combine(CliHarness.RepoRoot, "reports", file), r.Out);
     }
 
     [Fact]
@@ -30,7 +32,7 @@ public class ExampleReportsTests
     {
         var r = InRepo(() => CliHarness.Run("collect", "--root", "examples/dlami-root"));
         r.ExitCode.ShouldBe(0, r.Error);
-        Golden.Assert(Path.Combine(CliHarness.RepoRoot, "reports", "dlami-root.snapshot.json"), r.Out);
+        GoldenFile.Assert(Path.Combine(CliHarness.RepoRoot, "reports", "dlami-root.snapshot.json"), r.Out);
     }
 
     private static readonly object CwdLock = new();
@@ -44,22 +46,5 @@ public class ExampleReportsTests
             try { return action(); }
             finally { Directory.SetCurrentDirectory(old); }
         }
-    }
-}
-
-public static class Golden
-{
-    public static bool Updating => Environment.GetEnvironmentVariable("AMIAUDIT_UPDATE_GOLDEN") == "1";
-
-    public static void Assert(string path, string actual)
-    {
-        if (Updating)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual);
-            return;
-        }
-        File.Exists(path).ShouldBeTrue($"golden file {path} is missing; run with AMIAUDIT_UPDATE_GOLDEN=1 to create it");
-        actual.ShouldBe(File.ReadAllText(path), $"{path} differs; if the change is intended, run with AMIAUDIT_UPDATE_GOLDEN=1 and review the diff");
     }
 }

@@ -23,7 +23,7 @@ public class PolicyDigestsTests
             result.Errors.ShouldBeEmpty($"{file} must pass full validation before its digest may be trusted");
             lines.Append($"{PolicyFiles.Digest(bytes)}  {Path.GetFileName(file)}\n");
         }
-        Golden.Assert(Path.Combine(dir, PolicyFiles.DigestsFile), lines.ToString());
+        AmiAudit.Testing.GoldenFile.Assert(Path.Combine(dir, PolicyFiles.DigestsFile), lines.ToString());
     }
 
     [Fact]

@@ -18,15 +18,7 @@ public sealed class DebianRoot
     public string Path => Built.Value;
 
     /// <summary>Repository root (the directory holding scripts/make-debian-root.sh).</summary>
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(System.IO.Path.Combine(dir.FullName, "scripts", "make-debian-root.sh"))) return dir.FullName;
-            throw new InvalidOperationException("scripts/make-debian-root.sh not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => AmiAudit.Testing.RepoPaths.Root;
 
     /// <summary>cp -a of the root into a fresh directory under <paramref name="parent"/>; returns its path.</summary>
     public string CopyTo(string parent)

@@ -43,7 +43,7 @@ public class FactsReferenceTests
                     queue.Enqueue((element, path == "(root)" ? name : $"{path}.{name}"));
             }
         }
-        Golden.Assert(Path.Combine(Golden.RepoRoot, "docs", "snapshot.md"), sb.ToString());
+        AmiAudit.Testing.GoldenFile.Assert(Path.Combine(AmiAudit.Testing.RepoPaths.Root, "docs", "snapshot.md"), sb.ToString());
     }
 
     private static string Json(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);

@@ -7,18 +7,7 @@ internal static class PolicyTestSupport
 {
     public static readonly DateTimeOffset Now = new(2025, 6, 15, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The repository root (holds AmiAudit.sln), found by walking up from the test binaries.</summary>
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "AmiAudit.sln"))) return dir.FullName;
-            // A test build placed outside the tree (e.g. a scratch runner) says where the repository is.
-            return Environment.GetEnvironmentVariable("AMIAUDIT_REPO_ROOT")
-                ?? throw new InvalidOperationException("AmiAudit.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => AmiAudit.Testing.RepoPaths.Root;
 
     public static IReadOnlyList<PolicySource> BuiltInSources() =>
         [.. Directory.GetFiles(Path.Combine(RepoRoot, "policies"), "*.yaml").Order(StringComparer.Ordinal)
