@@ -12,7 +12,7 @@ out=artifacts/bench/amiaudit
 # Composite ReadyToRun: start-up JIT dominates a 200-unit scan, so ship precompiled code for the app
 # and the framework together (see docs/benchmarks.md: 0.38 s -> 0.34 s against plain ReadyToRun).
 dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
-  -p:TieredCompilation=true -o "$out" -nologo -v q >/dev/null
+  --artifacts-path artifacts/bench/build -o "$out" -nologo -v q >/dev/null  # own obj/: composite and plain R2R outputs must not mix
 bin=$out/amiaudit
 "$bin" scan --root "$root" --format json >/dev/null || true   # warm the page cache for both
 systemctl --root="$root" list-unit-files >/dev/null

@@ -24,7 +24,10 @@ public class ProbeCommandTests
         var r = CliHarness.Run("probe", "--window", "0s", "--host-root", root, "--kernel-log", Fixture("ena/corpus-7.2.txt"));
         r.ExitCode.ShouldBe(0, r.Error);
         var lines = r.Out.TrimEnd().Split('\n');
-        lines.Length.ShouldBe(3);
+        lines.Length.ShouldBe(5);
+        // The fixture host has neither a running systemd nor a Docker socket: said, not hidden.
+        lines[3].ShouldStartWith("units: unavailable");
+        lines[4].ShouldStartWith("containers: unavailable");
         lines[0].ShouldBe("memcg: 68,442 dying memory cgroups (kernel tracks 68,680, 238 live, cgroup v2) — critical");
         lines[1].ShouldStartWith("cpu: not sampled");
         lines[2].ShouldStartWith("ena: 14 resets on eth0, 3 failed (");
@@ -74,5 +77,20 @@ public class ProbeCommandTests
         CliHarness.Run("probe", "--window", "soon").ExitCode.ShouldBe(2);
         CliHarness.Run("probe", "--host-root", "/nonexistent/host").ExitCode.ShouldBe(3);
         CliHarness.Run("probe", "ena", "--kernel-log", "/nonexistent/dmesg").ExitCode.ShouldBe(3);
+    }
+}
+
+public class ProbeLoopsTests
+{
+    [Fact]
+    public void Loops_probe_says_which_live_sources_it_could_not_read()
+    {
+        var env = new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///nonexistent/amiaudit-test/docker.sock" };
+        var r = CliHarness.RunWith(env, "probe", "loops", "--window", "0s");
+        r.ExitCode.ShouldBe(0, r.Error);
+        var lines = r.Out.TrimEnd().Split('\n');
+        lines.ShouldContain(l => l.StartsWith("containers: unavailable", StringComparison.Ordinal) && l.Contains("/nonexistent/amiaudit-test/docker.sock", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.StartsWith("units: ", StringComparison.Ordinal));
+        lines.ShouldNotContain(l => l.StartsWith("memcg:", StringComparison.Ordinal)); // only the probe asked for
     }
 }

@@ -17,12 +17,12 @@ namespace AmiAudit.Cli.Commands;
 /// </summary>
 public sealed class ProbeCommand : IVerb
 {
-    private static readonly string[] Probes = ["all", "memcg", "cpu", "ena"];
+    private static readonly string[] Probes = ["all", "memcg", "cpu", "ena", "loops"];
     private static readonly string[] Formats = ["console", "json", "prometheus", "npd"];
 
     public Command Build(CliContext context)
     {
-        var which = new Argument<string>("probe") { Description = "memcg, cpu, ena or all (default).", DefaultValueFactory = _ => "all" };
+        var which = new Argument<string>("probe") { Description = "memcg, cpu, ena, loops (crash-looping units and containers) or all (default).", DefaultValueFactory = _ => "all" };
         which.AcceptOnlyFromAmong(Probes);
         var window = new Option<string>("--window") { Description = "CPU sampling window (1 Hz), e.g. 10s; 0s = one instantaneous read.", DefaultValueFactory = _ => "10s" };
         var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, /dev/kmsg and journal are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
@@ -31,7 +31,7 @@ public sealed class ProbeCommand : IVerb
         format.AcceptOnlyFromAmong(Formats);
         var output = CommonOptions.Output();
 
-        var command = new Command("probe", "Run the node health probes: zombie memory cgroups, per-core CPU saturation, ENA resets.\n\n" +
+        var command = new Command("probe", "Run the node health probes: zombie memory cgroups, per-core CPU saturation, ENA resets, and crash-looping\nsystemd units / Docker containers (live systemd + Docker Engine API; unavailable ones are said so).\n\n" +
             "Examples:\n  amiaudit probe\n  amiaudit probe memcg --format npd\n  amiaudit probe --format prometheus --output /var/lib/node_exporter/textfile/amiaudit.prom\n" +
             "  amiaudit probe ena --kernel-log dmesg.txt")
         {
@@ -45,12 +45,15 @@ public sealed class ProbeCommand : IVerb
             if (!Directory.Exists(host.Root)) throw new InvalidInputException($"--host-root {host.Root}: no such directory");
             var log = parse.GetValue(kernelLog);
             if (log is not null && !File.Exists(log)) throw new InvalidInputException($"--kernel-log {log}: no such file");
-            var facts = Collect(probe, host, Durations.Parse(parse.GetValue(window), "--window"), log, context);
+            var span = Durations.Parse(parse.GetValue(window), "--window");
+            var facts = Collect(probe, host, span, log, context);
+            var loops = probe is "all" or "loops" ? CrashLoops(host, span, context) : null;
 
             var verdicts = Verdicts(facts);
+            if (loops is not null) verdicts.AddRange(LoopVerdicts(loops));
             var text = fmt switch
             {
-                "json" => SnapshotJson.Serialize(new Snapshot { Target = new TargetInfo { Kind = "live", CollectedAt = context.Now, Root = host.Root }, Probes = facts }),
+                "json" => SnapshotJson.Serialize((loops ?? new Snapshot()) with { Target = new TargetInfo { Kind = "live", CollectedAt = context.Now, Root = host.Root }, Probes = facts }),
                 "prometheus" => ProbeMetrics.ToPrometheus(facts),
                 "npd" => NpdLine(facts, verdicts) + "\n",
                 _ => string.Join("\n", verdicts) + "\n",
@@ -58,7 +61,7 @@ public sealed class ProbeCommand : IVerb
             var path = parse.GetValue(output);
             if (path is null) context.Out.Write(text);
             else AtomicFile.WriteAllText(path, text);
-            return fmt == "npd" ? NpdExit(facts) : ExitCodes.Passed;
+            return fmt == "npd" ? Math.Max(NpdExit(facts), loops is not null && NodeHealth.CrashLoops(loops).Any() ? 1 : 0) : ExitCodes.Passed;
         });
         return command;
     }
@@ -70,6 +73,36 @@ public sealed class ProbeCommand : IVerb
         if (probe is "all" or "ena") facts = facts with { Ena = EnaReader.Read(host, new EnaProbeOptions { KernelLogFile = kernelLog }) };
         if (probe is "all" or "cpu") facts = facts with { Cpu = CpuReader.Read(host, new CpuProbeOptions { Window = window, Clock = context.Clock }) };
         return facts;
+    }
+
+    /// <summary>Live unit and container state (systemctl show + journal, Docker Engine API) for the
+    /// crash-loop verdicts; each source that cannot run says "unavailable" and the rest go on.</summary>
+    internal static Snapshot CrashLoops(HostPaths host, TimeSpan window, CliContext context)
+    {
+        var collection = new AmiAudit.Collectors.CollectionContext
+        {
+            Fs = new AmiAudit.Collectors.RootFs.RootFileSystem(host.Root),
+            Mode = AmiAudit.Collectors.CollectionMode.Live,
+            Clock = context.Clock,
+            Environment = context.Environment,
+            HostRoot = host.Root,
+            Window = window,
+        };
+        var snapshot = new Snapshot { Target = new TargetInfo { Kind = "live", CollectedAt = context.Now } };
+        return AmiAudit.Collectors.SnapshotCollector.Collect(collection, snapshot,
+            [new AmiAudit.Collectors.Live.LiveSystemdCollector(), new AmiAudit.Collectors.Docker.DockerEngineCollector()]);
+    }
+
+    private static IEnumerable<string> LoopVerdicts(Snapshot s)
+    {
+        var loops = NodeHealth.Verdicts(s with { Probes = null });
+        foreach (var line in loops) yield return line;
+        foreach (var (source, noun, count) in new[] { ("systemd-live", "units", s.Systemd.Units.Count), ("docker-engine", "containers", s.Containers.Count) })
+        {
+            var unavailable = s.Diagnostics.FirstOrDefault(d => d.Source == source && d.Level == "unavailable");
+            if (unavailable is not null) yield return $"{noun}: unavailable ({unavailable.Message})";
+            else if (!loops.Any(l => l.StartsWith(noun + ":", StringComparison.Ordinal))) yield return $"{noun}: no crash loop among {count} {noun} — ok";
+        }
     }
 
     private static List<string> Verdicts(ProbeFacts f)

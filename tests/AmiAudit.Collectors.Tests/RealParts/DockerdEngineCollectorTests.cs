@@ -64,6 +64,10 @@ public sealed class DockerdEngineCollectorTests(DockerdFixture dockerd, ITestOut
         ecs.RecreatesInWindow.ShouldBe(cycles); // every create this test made, across 5 container IDs
         ecs.RestartsPerHour!.Value.ShouldBeGreaterThanOrEqualTo((cycles - 1) / Window.TotalHours); // the last one may still be running
         ecs.OwnerUnit.ShouldBe("ecs.service");
+        // What `amiaudit probe` prints for it: the on-call verdict from the real daemon's facts.
+        AmiAudit.Core.Health.NodeHealth.Verdicts(snapshot).ShouldContain(v =>
+            v.StartsWith($"containers: ecs-agent recreated {cycles} times, restarting ", StringComparison.Ordinal)
+            && v.Contains("RestartCount 0", StringComparison.Ordinal) && v.EndsWith("— problem", StringComparison.Ordinal));
         dockerd.Docker("rm", "-f", "ecs-agent");
     }
 
