@@ -25,7 +25,9 @@ if [ "${1:-}" != "--fast" ]; then
   # Real parts contend for CPUs and kernel state: run them after the fast suite, projects in sequence.
   for p in tests/*/; do
     grep -rqs 'Category", "RealParts"\|Category","RealParts"' "$p" --include='*.cs' || continue
-    dotnet test "$p" -c "$config" --no-build --filter "Category=RealParts" --logger "console;verbosity=minimal" 2>&1 | tee -a "$log"
+    # One test at a time: real parts share kernel state (memcg counts, CPUs, dockerd, nspawn).
+    dotnet test "$p" -c "$config" --no-build --filter "Category=RealParts" --logger "console;verbosity=minimal" \
+      -- xUnit.ParallelizeTestCollections=false 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done
 fi
