@@ -56,18 +56,20 @@ public class RealPartsProbeTests(ITestOutputHelper output)
 
     private (long Up, long Down) ZombieAttempt(HostPaths host, int n, int attempt)
     {
-        var tag = $"amiaudit-test-{Environment.ProcessId}-{attempt}";
+        // The test's cgroups live under one live parent. Why: a dying memcg is also pinned by the
+        // per-CPU charge caches (memcg_stock), which the kernel drains lazily; writing the parent's
+        // memory.force_empty drains every cached charge of its descendants — only ours — so exactly
+        // our N are freed, without dropping caches host-wide (which frees other jobs' zombies too).
+        var parent = Path.Combine(MemcgRoot, $"amiaudit-test-{Environment.ProcessId}-{attempt}");
         var files = Enumerable.Range(0, n).Select(i => $"/tmp/amiaudit-zombie-{Environment.ProcessId}-{attempt}-{i}").ToList();
+        Directory.CreateDirectory(parent);
         try
         {
-            // Free zombies left by earlier work first: the drop_caches below would otherwise free
-            // them too and the count would fall by more than this test's N.
-            File.WriteAllText("/proc/sys/vm/drop_caches", "1");
             var before = Settled(host);
             before.CgroupVersion.ShouldBe("v1");
             for (var i = 0; i < n; i++)
             {
-                var dir = Path.Combine(MemcgRoot, $"{tag}-{i}");
+                var dir = Path.Combine(parent, $"zombie-{i}");
                 Directory.CreateDirectory(dir);
                 Run("/bin/sh", "-c", $"echo $$ > {dir}/cgroup.procs; dd if=/dev/zero of={files[i]} bs=1M count=4 status=none");
                 // The shell has exited; the cgroup is held only by the page cache it charged.
@@ -76,14 +78,13 @@ public class RealPartsProbeTests(ITestOutputHelper output)
             var zombies = MemcgReader.Read(host);
             output.WriteLine($"  before: tracked {before.Tracked} live {before.Live} dying {before.Dying}; after rmdir: tracked {zombies.Tracked} live {zombies.Live} dying {zombies.Dying}");
 
+            // Deleting the files uncharges their pages; draining the parent's per-CPU caches drops the last references.
             foreach (var f in files) File.Delete(f);
-            // Truncating the files uncharges their pages; the kernel frees the memcgs shortly after.
-            var freed = Poll(() => MemcgReader.Read(host), p => zombies.Dying - p.Dying >= n, TimeSpan.FromSeconds(5));
-            if (zombies.Dying - freed.Dying < n)
+            var freed = Poll(() =>
             {
-                File.WriteAllText("/proc/sys/vm/drop_caches", "1");
-                freed = Poll(() => MemcgReader.Read(host), p => zombies.Dying - p.Dying >= n, TimeSpan.FromSeconds(10));
-            }
+                File.WriteAllText(Path.Combine(parent, "memory.force_empty"), "0");
+                return MemcgReader.Read(host);
+            }, p => zombies.Dying - p.Dying >= n, TimeSpan.FromSeconds(15));
             output.WriteLine($"  after delete: tracked {freed.Tracked} live {freed.Live} dying {freed.Dying}");
             return (zombies.Dying!.Value - before.Dying!.Value, zombies.Dying.Value - freed.Dying!.Value);
         }
@@ -92,9 +93,10 @@ public class RealPartsProbeTests(ITestOutputHelper output)
             foreach (var f in files) File.Delete(f);
             for (var i = 0; i < n; i++)
             {
-                var dir = Path.Combine(MemcgRoot, $"{tag}-{i}");
+                var dir = Path.Combine(parent, $"zombie-{i}");
                 if (Directory.Exists(dir)) try { Directory.Delete(dir); } catch (IOException) { }
             }
+            try { Directory.Delete(parent); } catch (IOException) { }
         }
     }
 
