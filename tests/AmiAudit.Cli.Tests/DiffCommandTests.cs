@@ -143,6 +143,35 @@ public class DiffCommandTests
     }
 
     [Fact]
+    public void The_live_host_is_a_side_named_after_it()
+    {
+        // A snapshot of this very host, collected by the CLI itself, then compared with the running host.
+        var dir = Directory.CreateTempSubdirectory("amiaudit-difflive-").FullName;
+        var snap = Path.Combine(dir, "this-host.json");
+        var collect = CliHarness.Run("collect", "--live", "--out", snap);
+        collect.ExitCode.ShouldBe(ExitCodes.Passed, collect.Error);
+
+        var r = CliHarness.Run("diff", "live", snap, "--format", "json");
+        r.ExitCode.ShouldBeOneOf([ExitCodes.Passed, ExitCodes.GateFailed], r.Error);
+        using var doc = JsonDocument.Parse(r.Out);
+        var a = doc.RootElement.GetProperty("a");
+        a.GetProperty("name").GetString()!.ShouldStartWith("live");
+        a.GetProperty("nodes").GetInt32().ShouldBe(1);
+        doc.RootElement.GetProperty("b").GetProperty("name").GetString().ShouldBe("this-host.json");
+        doc.RootElement.GetProperty("keysCompared").GetInt32().ShouldBeGreaterThan(0);
+
+        // The same host against an image root (--root once plus one side), and as a named environment.
+        var root = CliHarness.Run("diff", "--root", CliHarness.Example("dlami-root"), "live");
+        root.ExitCode.ShouldBeOneOf([ExitCodes.Passed, ExitCodes.GateFailed], root.Error);
+        root.Out.ShouldContain("amiaudit diff: dlami-root (1 nodes) vs live");
+        var cfg = Path.Combine(dir, "amiaudit.yaml");
+        File.WriteAllText(cfg, "environments:\n  this-node: { live: true }\n");
+        var named = CliHarness.Run("diff", "this-node", snap, "--config", cfg);
+        named.ExitCode.ShouldBeOneOf([ExitCodes.Passed, ExitCodes.GateFailed], named.Error);
+        named.Out.ShouldContain("this-node (1 nodes) vs this-host.json");
+    }
+
+    [Fact]
     public void One_side_only_is_a_usage_error() =>
         CliHarness.Run("diff", ZoneA).ExitCode.ShouldBe(ExitCodes.Usage);
 

@@ -16,16 +16,19 @@ public static class FactFlattener
     public static IReadOnlyDictionary<string, string> Flatten(Snapshot snapshot, DiffOptions options) =>
         FlattenAll(snapshot, new GlobMatcher(options.Ignore)).Facts;
 
+    public static FlatSnapshot FlattenAll(Snapshot snapshot, GlobMatcher ignore) => FlattenAll(snapshot, ignore, into: null);
+
+    /// <summary>Flattens into <paramref name="into"/> (an empty, possibly recycled <see cref="FlatSnapshot"/>) or a new one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static FlatSnapshot FlattenAll(Snapshot snapshot, GlobMatcher ignore)
+    public static FlatSnapshot FlattenAll(Snapshot snapshot, GlobMatcher ignore, FlatSnapshot? into)
     {
-        var flat = new FlatSnapshot(snapshot.Systemd.Units.Count * 12 + snapshot.Packages.Items.Count + snapshot.Containers.Count * 5 + 64);
+        var flat = into ?? new FlatSnapshot(snapshot.Systemd.Units.Count * 12 + snapshot.Packages.Items.Count + snapshot.Containers.Count * 5 + 64);
         AddTarget(flat, snapshot);
         foreach (var unit in snapshot.Systemd.Units) AddUnit(flat, unit, snapshot.Target.CollectedAt);
         foreach (var container in snapshot.Containers) AddContainer(flat, container);
         AddBootstrap(flat, snapshot.Bootstrap);
         foreach (var binary in snapshot.Binaries)
-            flat.Facts[FactKey.Make("binary", binary.Path, "sha256")] = binary.Sha256 ?? (binary.Exists ? "(unreadable)" : FactKey.Absent);
+            flat.Facts[KeyCache.Make("binary", binary.Path, "sha256")] = binary.Sha256 ?? (binary.Exists ? "(unreadable)" : FactKey.Absent);
         AddPackages(flat, snapshot.Packages);
         if (snapshot.Probes is { } probes) AddProbes(flat, probes);
 
@@ -54,10 +57,10 @@ public static class FactFlattener
     {
         var n = u.Name;
         Put(flat, "unit", n, "unitFileState", u.UnitFileState);
-        flat.Facts[FactKey.Make("unit", n, "startsAtBoot")] = u.StartsAtBoot ? "true" : "false";
+        flat.Facts[KeyCache.Make("unit", n, "startsAtBoot")] = u.StartsAtBoot ? "true" : "false";
         Put(flat, "unit", n, "fragmentPath", u.FragmentPath);
         Put(flat, "unit", n, "activeState", u.ActiveState);
-        if (u.RestartsPerHour is { } rate) flat.Facts[FactKey.Make("unit", n, "restarts")] = Bands.Rate(rate);
+        if (u.RestartsPerHour is { } rate) flat.Facts[KeyCache.Make("unit", n, "restarts")] = Bands.Rate(rate);
 
         // The dependency graph the explainer walks is itself compared: a drop-in that adds Requires= on one
         // side is a divergence in its own right.
@@ -88,7 +91,7 @@ public static class FactFlattener
         Put(flat, "container", n, "image", c.Image);
         Put(flat, "container", n, "restartPolicy", c.RestartPolicy);
         Put(flat, "container", n, "state", c.State);
-        if (c.RestartsPerHour is { } rate) flat.Facts[FactKey.Make("container", n, "restartRate")] = Bands.Rate(rate);
+        if (c.RestartsPerHour is { } rate) flat.Facts[KeyCache.Make("container", n, "restartRate")] = Bands.Rate(rate);
         Put(flat, "container", n, "ownerUnit", c.OwnerUnit);
         PutNumber(flat, "container", n, "restartsPerHour", c.RestartsPerHour);
         PutNumber(flat, "container", n, "recreatesInWindow", c.RecreatesInWindow);
@@ -102,9 +105,9 @@ public static class FactFlattener
         {
             var urls = group.Select(u => u.Normalized).Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             if (urls.Count == 0) continue;
-            flat.Facts[FactKey.Make("bootstrap", "url", group.Key)] = string.Join(' ', urls);
+            flat.Facts[KeyCache.Make("bootstrap", "url", group.Key)] = string.Join(' ', urls);
             var first = group.OrderBy(u => u.Source, StringComparer.Ordinal).ThenBy(u => u.Line).First();
-            flat.Text[FactKey.Make("bootstrap", "url/" + group.Key, "source")] = $"{first.Source}:{first.Line}";
+            flat.Text[KeyCache.Make("bootstrap", "url/" + group.Key, "source")] = $"{first.Source}:{first.Line}";
         }
         foreach (var s in b.Scripts)
         {
@@ -118,7 +121,7 @@ public static class FactFlattener
         }
         if (b.CloudInit is { } ci)
         {
-            flat.Facts[FactKey.Make("bootstrap", "cloudInit", "status")] = ci.Status;
+            flat.Facts[KeyCache.Make("bootstrap", "cloudInit", "status")] = ci.Status;
             PutText(flat, "bootstrap", "cloudInit", "error", ci.Errors.FirstOrDefault());
         }
     }
@@ -130,7 +133,7 @@ public static class FactFlattener
         foreach (var item in p.Items)
         {
             var subject = seen.Add(item.Name) ? item.Name : $"{item.Name}:{item.Architecture}";
-            flat.Facts[FactKey.Make("package", subject, "version")] = item.Version;
+            flat.Facts[KeyCache.Make("package", subject, "version")] = item.Version;
         }
     }
 
@@ -139,7 +142,7 @@ public static class FactFlattener
     {
         if (p.Memcg is { } m)
         {
-            flat.Facts[FactKey.Make("probe", "memcg", "dying")] = m.Dying is { } d && m.Status is not ("unavailable" or "not-applicable") ? Bands.Memcg(d) : m.Status;
+            flat.Facts[KeyCache.Make("probe", "memcg", "dying")] = m.Dying is { } d && m.Status is not ("unavailable" or "not-applicable") ? Bands.Memcg(d) : m.Status;
             PutNumber(flat, "probe", "memcg", "tracked", m.Tracked);
             PutNumber(flat, "probe", "memcg", "live", m.Live);
             PutNumber(flat, "probe", "memcg", "dying", m.Dying);
@@ -149,7 +152,7 @@ public static class FactFlattener
             foreach (var i in ena.Interfaces)
             {
                 var subject = "ena/" + i.Name;
-                flat.Facts[FactKey.Make("probe", subject, "resets")] = Bands.Rate(i.Resets);
+                flat.Facts[KeyCache.Make("probe", subject, "resets")] = Bands.Rate(i.Resets);
                 PutNumber(flat, "probe", subject, "resets", i.Resets);
                 PutNumber(flat, "probe", subject, "txTimeouts", i.TxTimeouts);
                 if (i.Reasons.Count > 0) PutText(flat, "probe", subject, "reasons", string.Join(", ", i.Reasons));
@@ -159,11 +162,11 @@ public static class FactFlattener
         {
             if (cpu.Status is "unavailable" or "not-applicable" || cpu.Cores.Count == 0 || cpu.WindowSeconds <= 0)
             {
-                flat.Facts[FactKey.Make("probe", "cpu", "saturated")] = cpu.Status;
+                flat.Facts[KeyCache.Make("probe", "cpu", "saturated")] = cpu.Status;
                 return;
             }
             var worst = cpu.Cores.OrderByDescending(c => c.SaturatedSeconds).ThenByDescending(c => c.Sys).ThenBy(c => c.Cpu).First();
-            flat.Facts[FactKey.Make("probe", "cpu", "saturated")] = Bands.Cpu(worst.SaturatedSeconds / cpu.WindowSeconds);
+            flat.Facts[KeyCache.Make("probe", "cpu", "saturated")] = Bands.Cpu(worst.SaturatedSeconds / cpu.WindowSeconds);
             PutNumber(flat, "probe", "cpu", "worstCore", worst.Cpu);
             PutNumber(flat, "probe", "cpu", "worstSys", worst.Sys);
             PutNumber(flat, "probe", "cpu", "saturatedSeconds", worst.SaturatedSeconds);
@@ -179,7 +182,7 @@ public static class FactFlattener
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Put(FlatSnapshot flat, string kind, string subject, string attribute, string? value)
     {
-        if (!string.IsNullOrEmpty(value)) flat.Facts[FactKey.Make(kind, subject, attribute)] = value;
+        if (!string.IsNullOrEmpty(value)) flat.Facts[KeyCache.Make(kind, subject, attribute)] = value;
     }
 
     /// <summary>A list as one comparable value. Hot path (≈15 lists per unit, thousands of units per side), so no LINQ.</summary>
@@ -209,19 +212,19 @@ public static class FactFlattener
             if (sb.Length == 0) return;
             joined = sb.ToString();
         }
-        flat.Facts[FactKey.Make(kind, subject, attribute)] = joined;
+        flat.Facts[KeyCache.Make(kind, subject, attribute)] = joined;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PutText(FlatSnapshot flat, string kind, string subject, string attribute, string? value)
     {
-        if (!string.IsNullOrEmpty(value)) flat.Text[FactKey.Make(kind, subject, attribute)] = value;
+        if (!string.IsNullOrEmpty(value)) flat.Text[KeyCache.Make(kind, subject, attribute)] = value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PutNumber(FlatSnapshot flat, string kind, string subject, string attribute, double? value)
     {
-        if (value is { } v && double.IsFinite(v)) flat.Numbers[FactKey.Make(kind, subject, attribute)] = v;
+        if (value is { } v && double.IsFinite(v)) flat.Numbers[KeyCache.Make(kind, subject, attribute)] = v;
     }
 
 }

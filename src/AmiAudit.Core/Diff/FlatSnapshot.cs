@@ -11,4 +11,13 @@ public sealed class FlatSnapshot(int expectedFacts = 0)
     public Dictionary<string, string> Facts { get; } = new(expectedFacts, StringComparer.Ordinal);
     public Dictionary<string, string> Text { get; } = new(expectedFacts / 4, StringComparer.Ordinal);
     public Dictionary<string, double> Numbers { get; } = new(expectedFacts / 2, StringComparer.Ordinal);
+
+    /// <summary>Empties it for reuse, keeping the dictionaries' capacity: a bulk diff recycles a few of these
+    /// instead of allocating ~70 KB of dictionary storage per node.</summary>
+    public void Clear()
+    {
+        Facts.Clear();
+        Text.Clear();
+        Numbers.Clear();
+    }
 }

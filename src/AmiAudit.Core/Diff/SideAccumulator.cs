@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 namespace AmiAudit.Core.Diff;
 
 /// <summary>
@@ -25,8 +26,8 @@ public sealed class SideAccumulator(string name)
         foreach (var (key, value) in flat.Text) Count(Texts, key, value, TextCap);
         foreach (var (key, value) in flat.Numbers)
         {
-            if (!Numbers.TryGetValue(key, out var stats)) Numbers[key] = stats = new NumberStats();
-            stats.Add(value);
+            ref var stats = ref CollectionsMarshal.GetValueRefOrAddDefault(Numbers, key, out _);
+            (stats ??= new NumberStats()).Add(value);
         }
     }
 
@@ -57,12 +58,15 @@ public sealed class SideAccumulator(string name)
     private static string? ModeOf(IReadOnlyDictionary<string, int> counts) =>
         counts.Count == 0 ? null : counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).First().Key;
 
+    /// <summary>One hash lookup per dictionary (by ref), not three: this runs ~1,600 times per node on the one
+    /// thread that accumulates in file order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Count(Dictionary<string, Dictionary<string, int>> into, string key, string value, int cap)
     {
-        if (!into.TryGetValue(key, out var counts)) into[key] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (!counts.ContainsKey(value) && counts.Count >= cap) value = "(other)";
-        counts[value] = counts.GetValueOrDefault(value) + 1;
+        ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(into, key, out _);
+        counts ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        if (counts.Count >= cap && !counts.ContainsKey(value)) value = "(other)";
+        CollectionsMarshal.GetValueRefOrAddDefault(counts, value, out _)++;
     }
 }
 
