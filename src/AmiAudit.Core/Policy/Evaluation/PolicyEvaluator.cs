@@ -17,7 +17,7 @@ public static class PolicyEvaluator
 
     public static ScanResult Evaluate(Snapshot snapshot, IReadOnlyList<Policy> policies, WaiverSet? waivers, EvaluationOptions options)
     {
-        var root = SnapshotJson.ToNode(snapshot);
+        var root = SnapshotJson.ToLookupNode(snapshot);
         var target = TargetName(snapshot, options);
         var live = string.Equals(snapshot.Target.Kind, "live", StringComparison.Ordinal);
         var today = DateOnly.FromDateTime(options.Now.UtcDateTime);
