@@ -106,4 +106,16 @@ public class BadInputTests
         r.Error.ShouldContain("amiaudit.snapshot/v9");
         r.Error.ShouldContain("re-collect");
     }
+
+    [Fact]
+    public void Minimal_snapshot_with_only_the_schema_key_is_judged_not_crashed()
+    {
+        // Keys a snapshot leaves out take the model's defaults (empty lists), as a hand-written or
+        // older snapshot would; the evaluator must not see nulls.
+        var f = Path.Combine(Directory.CreateTempSubdirectory("amiaudit-snap-").FullName, "s.json");
+        File.WriteAllText(f, "{\"schema\":\"amiaudit.snapshot/v1\"}");
+        var r = CliHarness.Run("scan", "--snapshot", f, "--format", "json");
+        r.ExitCode.ShouldBe(ExitCodes.Passed, r.Error);
+        r.Out.ShouldContain("\"failed\": 0");
+    }
 }

@@ -25,6 +25,13 @@ public static class SnapshotJson
         TypeInfoResolver = JsonTypeInfoResolver.Combine(SnapshotJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
+    /// <summary>
+    /// Reading uses reflection metadata on purpose: source-generated code assigns every init-only
+    /// property in one object initializer, so a key missing from the file becomes null instead of the
+    /// model's default ([] / new()), and a hand-written or older snapshot would crash the evaluator.
+    /// </summary>
+    private static readonly JsonSerializerOptions ReadOptions = new(Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
     public static string Serialize(Snapshot snapshot) => SerializeSorted(SnapshotNormalizer.Normalize(snapshot));
 
     /// <summary>Serialises any value with the snapshot conventions and recursively sorted keys.</summary>
@@ -71,7 +78,7 @@ public static class SnapshotJson
         }
         try
         {
-            return JsonSerializer.Deserialize<Snapshot>(json, Options)
+            return JsonSerializer.Deserialize<Snapshot>(json, ReadOptions)
                 ?? throw new SnapshotFormatException(sourceName, 1, 1, "empty snapshot");
         }
         catch (JsonException ex)
