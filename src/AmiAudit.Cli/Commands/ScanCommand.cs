@@ -39,6 +39,7 @@ public sealed class ScanCommand : IVerb
         };
         command.SetAction(parse =>
         {
+            context.Trace("scan started");
             var sources = new[] { parse.GetValue(root) is not null, parse.GetValue(snapshotFile) is not null, parse.GetValue(live) }.Count(x => x);
             if (sources != 1) throw new UsageException("give exactly one of --root DIR, --snapshot FILE or --live (see 'amiaudit scan --help')");
 
