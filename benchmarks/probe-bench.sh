@@ -41,10 +41,15 @@ done
 dyingN=$("$BIN" probe memcg --window 0s --format prometheus | awk '/^amiaudit_memcg_dying /{print $2}')
 loaded=$(cpu_ms --window 0s)
 
-# Sampler cost: CPU of a 10 s cpu-probe run minus a 0 s run, as % of one core over 10 s.
+# Sampler cost: the marginal CPU of sampling — a 20 s window minus a 10 s window, over the extra
+# 10 s. (A 10 s run minus a 0 s run also counts the one-time costs of a sampled run: the two
+# /proc/*/task scans and start-up of code a 0 s run never reaches.)
 w0=$(RUNS=3 cpu_ms cpu --window 0s)
-w10=$(RUNS=1 cpu_ms cpu --window 10s)
+w10=$(RUNS=3 cpu_ms cpu --window 10s)
+w20=$(RUNS=3 cpu_ms cpu --window 20s)
 
 echo "dying memcgs: $dying0 -> $dyingN"
 echo "probe --window 0s CPU: ${base} ms (0 extra zombies), ${loaded} ms ($N extra zombies), ratio $(awk "BEGIN { printf \"%.2f\", $loaded / $base }")"
-echo "cpu probe 10 s window: ${w10} ms vs ${w0} ms single read -> sampler $(awk "BEGIN { printf \"%.2f\", ($w10 - $w0) / 10000 * 100 }") % of one core"
+echo "cpu probe: ${w0} ms single read, ${w10} ms over 10 s, ${w20} ms over 20 s"
+echo "  sampler (marginal, 20 s - 10 s): $(awk "BEGIN { printf \"%.2f\", ($w20 - $w10) / 10000 * 100 }") % of one core (target <= 0.2 %)"
+echo "  whole 10 s run over a single read: $(awk "BEGIN { printf \"%.2f\", ($w10 - $w0) / 10000 * 100 }") % of one core"
