@@ -287,18 +287,9 @@ internal sealed class InstallResolver(UnitTree tree)
                 info.Mode = InstallMode.Masked;
                 return InstallError.Ok;
             case EntryKind.File:
-                var parsed = tree.Parsed(path);
-                if (parsed is null)
-                {
-                    message = $"cannot read {path}";
-                    return InstallError.Unreadable;
-                }
-                if (parsed.Error is not null)
-                {
-                    message = $"{path}:{parsed.ErrorLine}: {parsed.Error}";
-                    return InstallError.Inval;
-                }
-                var r = ApplyInstall(info, parsed, out message);
+                var r = Parse(path, out var parsed, out message);
+                if (r != InstallError.Ok) return r;
+                r = ApplyInstall(info, parsed!, out message);
                 if (r != InstallError.Ok) return r;
                 info.Mode = InstallMode.Regular;
                 return InstallError.Ok;
@@ -308,6 +299,24 @@ internal sealed class InstallResolver(UnitTree tree)
                 message = $"{path} is not a regular file";
                 return InstallError.Unreadable;
         }
+    }
+
+    /// <summary>The parsed file, or why not: unreadable, or a syntax error systemd would reject (-EINVAL).</summary>
+    private InstallError Parse(string path, out UnitFileText? parsed, out string? message)
+    {
+        message = null;
+        parsed = tree.Parsed(path);
+        if (parsed is null)
+        {
+            message = $"cannot read {path}";
+            return InstallError.Unreadable;
+        }
+        if (parsed.Error is not null)
+        {
+            message = $"{path}:{parsed.ErrorLine}: {parsed.Error}";
+            return InstallError.Inval;
+        }
+        return InstallError.Ok;
     }
 
     /// <summary>unit_file_load() with SEARCH_DROPIN: follows links; a masked (empty, /dev/null) drop-in is ignored.</summary>
@@ -324,19 +333,10 @@ internal sealed class InstallResolver(UnitTree tree)
             case EntryKind.File when st.Size == 0:
                 return InstallError.Ok;
             case EntryKind.File:
-                var parsed = tree.Parsed(path);
-                if (parsed is null)
-                {
-                    message = $"cannot read {path}";
-                    return InstallError.Unreadable;
-                }
-                if (parsed.Error is not null)
-                {
-                    message = $"{path}:{parsed.ErrorLine}: {parsed.Error}";
-                    return InstallError.Inval;
-                }
+                var pr = Parse(path, out var dropIn, out message);
+                if (pr != InstallError.Ok) return pr;
                 info.DropIns.Add(path);
-                return ApplyInstall(info, parsed, out message);
+                return ApplyInstall(info, dropIn!, out message);
             case EntryKind.Directory:
                 message = $"drop-in {path} is a directory";
                 return InstallError.IsDir;

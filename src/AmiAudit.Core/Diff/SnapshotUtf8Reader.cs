@@ -786,28 +786,19 @@ public static class SnapshotUtf8Reader
 
     // A dictionary the serializer creates is a plain new SortedDictionary (default comparer), replacing the model's
     // initial one; mirrored here so both readers return equal objects.
-    private static SortedDictionary<string, string> StrDict(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var d = new SortedDictionary<string, string>();
-        while (Next(ref r))
-        {
-            var key = r.GetString()!;
-            r.Read();
-            d[key] = Str(ref r);
-        }
-        return d;
-    }
+    private static SortedDictionary<string, string> StrDict(ref Utf8JsonReader r) => Dict(ref r, Str);
 
-    private static SortedDictionary<string, long> LongDict(ref Utf8JsonReader r)
+    private static SortedDictionary<string, long> LongDict(ref Utf8JsonReader r) => Dict(ref r, Long);
+
+    private static SortedDictionary<string, T> Dict<T>(ref Utf8JsonReader r, ItemReader<T> value)
     {
         StartObject(ref r);
-        var d = new SortedDictionary<string, long>();
+        var d = new SortedDictionary<string, T>();
         while (Next(ref r))
         {
             var key = r.GetString()!;
             r.Read();
-            d[key] = Long(ref r);
+            d[key] = value(ref r);
         }
         return d;
     }

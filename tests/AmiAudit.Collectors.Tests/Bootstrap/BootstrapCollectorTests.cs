@@ -8,18 +8,7 @@ namespace AmiAudit.Collectors.Tests.Bootstrap;
 
 public class BootstrapCollectorTests
 {
-    // node-facts 7.9 T-EKS-04 (zone a)
-    private const string ZoneA = """
-        #!/bin/bash
-        set -euo pipefail
-        KUBELET_URL="https://amazon-eks.s3.us-west-2.amazonaws.com/1.29.3/2024-04-19/bin/linux/amd64/kubelet"
-        curl -fsSL -o /usr/bin/kubelet "$KUBELET_URL"
-        curl -fsSL -o /root/kubelet.sha256 "$KUBELET_URL.sha256"
-        chmod +x /usr/bin/kubelet
-        /etc/eks/bootstrap.sh my-cluster --kubelet-extra-args '--node-labels=pool=gpu'
-        systemctl enable --now ecs
-
-        """;
+    private const string ZoneA = AmiAudit.Testing.NodeFactsSamples.EksUserDataZoneA;
 
     // node-facts 7.9 T-EKS-06
     private const string Mime = """
