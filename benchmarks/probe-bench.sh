@@ -3,12 +3,12 @@
 # N real zombie memory cgroups (cgroup v1, root), their ratio, and the 1 Hz sampler's own CPU %
 # over a 10 s window. Usage: benchmarks/probe-bench.sh [path/to/amiaudit] [N=5000]
 set -eu
-BIN=${1:-src/AmiAudit.Cli/bin/Release/net10.0/amiaudit}
+BIN=${1:-artifacts/aot/amiaudit}
 N=${2:-5000}
 RUNS=${RUNS:-5}
 MEMCG=/sys/fs/cgroup/memory
 TAG=amiaudit-bench-$$
-[ -x "$BIN" ] || { echo "build first: dotnet build -c Release src/AmiAudit.Cli ($BIN missing)"; exit 2; }
+[ -x "$BIN" ] || { echo "publish first: dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot ($BIN missing)"; exit 2; }
 [ "$(id -u)" = 0 ] && [ -d "$MEMCG" ] || { echo "needs root and cgroup v1 memory at $MEMCG"; exit 2; }
 
 cleanup() {

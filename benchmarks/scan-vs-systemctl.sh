@@ -9,10 +9,10 @@ root=${1:-/var/cache/amiaudit/debian-bookworm-systemd}
 runs=${2:-21}
 [ -d "$root" ] || bash scripts/make-debian-root.sh "$root"
 out=artifacts/bench/amiaudit
-# Composite ReadyToRun: start-up JIT dominates a 200-unit scan, so ship precompiled code for the app
-# and the framework together (see docs/benchmarks.md: 0.38 s -> 0.34 s against plain ReadyToRun).
-dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
-  --artifacts-path artifacts/bench/build -o "$out" -nologo -v q >/dev/null  # own obj/: composite and plain R2R outputs must not mix
+# The shipped build: NativeAOT (no JIT, no runtime start-up; docs/benchmarks.md has the history:
+# JIT 0.92 s -> composite ReadyToRun 0.27 s -> NativeAOT).
+dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true \
+  --artifacts-path artifacts/bench/build -o "$out" -nologo -v q >/dev/null
 bin=$out/amiaudit
 "$bin" scan --root "$root" --format json >/dev/null || true   # warm the page cache for both
 systemctl --root="$root" list-unit-files >/dev/null

@@ -5,10 +5,11 @@
 #   systemd-container systemd-nspawn, to boot a real systemd for the live systemd collector tests
 #   sysstat           mpstat, the reference for the per-core CPU probe
 #   debootstrap       builds the Debian root nspawn boots (scripts/make-debian-root.sh)
+#   gcc zlib1g-dev    the native linker and libz that `dotnet publish -p:PublishAot=true` links with
 # Only missing packages are installed, so a second run does no network work.
 set -euo pipefail
 
-PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap)
+PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap gcc zlib1g-dev)
 
 if [[ $EUID -ne 0 ]]; then
     echo "install-test-deps.sh: must run as root (apt-get)" >&2

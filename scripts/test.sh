@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README line 2, and what .ci/run runs).
 #   scripts/test.sh          all tests: the fast suite, then the real-part suite (debootstrap root,
-#                            systemd-nspawn, dockerd, kernel memcgs, taskset+mpstat) one project at a time
+#                            systemd-nspawn, dockerd, kernel memcgs, taskset+mpstat, and the shipped
+#                            NativeAOT binary run against the in-process CLI) one project at a time
 #   scripts/test.sh --fast   only the fast suite (no real parts), for the edit-test loop
 # Ends with one plain line "N passed, N failed, N skipped".
 set -uo pipefail
@@ -22,6 +23,15 @@ run() { # $1 = filter
 status=0
 run "Category!=RealParts" || status=1
 if [ "${1:-}" != "--fast" ]; then
+  # The binary that ships: NativeAOT, trim and AOT warnings are errors (TreatWarningsAsErrors).
+  # NativeAotEquivalenceTests run it beside the in-process CLI; the benchmarks time it.
+  echo "publishing the NativeAOT binary to artifacts/aot …"
+  if dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot -nologo -v q 2>&1 | tail -n 30 \
+     && [ -x artifacts/aot/amiaudit ]; then
+    export AMIAUDIT_AOT_BIN="$PWD/artifacts/aot/amiaudit"
+  else
+    echo "NativeAOT publish failed"; echo "Failed: 1" >> "$log"; status=1
+  fi
   # Real parts contend for CPUs and kernel state: run them after the fast suite, projects in sequence.
   for p in tests/*/; do
     grep -rqs 'Category", "RealParts"\|Category","RealParts"' "$p" --include='*.cs' || continue

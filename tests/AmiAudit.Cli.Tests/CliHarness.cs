@@ -14,16 +14,20 @@ public static class CliHarness
 
     public static string Example(string name) => Path.Combine(RepoRoot, "examples", name);
 
+    /// <summary>The environment every CLI run in the tests gets: "now" pinned to <see cref="FixedNow"/>.</summary>
+    public static IReadOnlyDictionary<string, string> PinnedEnvironment() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["SOURCE_DATE_EPOCH"] = FixedNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public static Outcome Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
 
     public static Outcome RunWith(IReadOnlyDictionary<string, string> env, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var environment = new Dictionary<string, string>(env, StringComparer.Ordinal)
-        {
-            ["SOURCE_DATE_EPOCH"] = FixedNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var environment = new Dictionary<string, string>(env, StringComparer.Ordinal);
+        foreach (var (k, v) in PinnedEnvironment()) environment[k] = v;
         var context = new CliContext
         {
             Out = stdout,

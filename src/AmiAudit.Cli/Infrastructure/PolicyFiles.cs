@@ -24,11 +24,12 @@ public static class PolicyFiles
         }
         var sources = new List<PolicySource>();
         var verified = PreverifiedDigests(context);
+        var builtIn = Path.GetFullPath(BuiltInDirectory(context));
         foreach (var f in files.Distinct(StringComparer.Ordinal))
         {
             if (new FileInfo(f).Length > MaxBytes) { problems.Add($"{f}:1:1: larger than {MaxBytes / 1024 / 1024} MiB; not a policy file"); continue; }
             var bytes = File.ReadAllBytes(f);
-            sources.Add(new PolicySource(Relative(f), System.Text.Encoding.UTF8.GetString(bytes))
+            sources.Add(new PolicySource(DisplayName(f, builtIn), System.Text.Encoding.UTF8.GetString(bytes))
             {
                 SchemaPreverified = verified.Contains(Digest(bytes)),
             });
@@ -73,6 +74,20 @@ public static class PolicyFiles
         var (set, errors) = WaiverLoader.Load(new PolicySource(Relative(path), File.ReadAllText(path)));
         if (errors.Count > 0) throw new InvalidInputException([.. errors.Select(e => e.ToString())]);
         return set;
+    }
+
+    /// <summary>Prefix naming a policy shipped with amiaudit, in reports and messages.</summary>
+    public const string BuiltInPrefix = "builtin:";
+
+    /// <summary>A built-in policy is named <c>builtin:FILE</c>, not by where the binary happens to be
+    /// installed: reports stay the same whether amiaudit runs from a package, a NativeAOT publish or
+    /// <c>dotnet run</c>, and the name says the rule came with the tool rather than from the user.</summary>
+    private static string DisplayName(string file, string builtInDirectory)
+    {
+        var full = Path.GetFullPath(file);
+        return string.Equals(Path.GetDirectoryName(full), builtInDirectory, StringComparison.Ordinal)
+            ? BuiltInPrefix + Path.GetFileName(full)
+            : Relative(file);
     }
 
     /// <summary>Paths in messages are relative to the working directory when inside it (shorter, and stable in CI logs).</summary>

@@ -53,5 +53,7 @@ public static class DiffEngine
     }
 
     /// <summary>The result as stable JSON (schema amiaudit.diff/v1, sorted keys).</summary>
-    public static string ToJson(DiffResult result) => SnapshotJson.SerializeSorted(result);
+    public static string ToJson(DiffResult result) => SnapshotJson.SerializeSorted(result, JsonOptions);
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = SnapshotJson.WithContext(DiffJsonContext.Default);
 }

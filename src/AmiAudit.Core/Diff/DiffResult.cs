@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AmiAudit.Core.Evaluation;
+using AmiAudit.Core.Model;
 
 namespace AmiAudit.Core.Diff;
 
@@ -38,6 +39,7 @@ public sealed record DiffSide
     public int Nodes { get; init; }
 }
 
+[JsonConverter(typeof(KebabCaseEnumConverter<DivergenceClass>))]
 public enum DivergenceClass
 {
     /// <summary>Uniform inside each side, different across.</summary>

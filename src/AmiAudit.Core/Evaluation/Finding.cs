@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using AmiAudit.Core.Model;
+
 namespace AmiAudit.Core.Evaluation;
 
 /// <summary>pass | fail | waived | skipped (not judgeable, e.g. a live-only fact offline) | error</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<FindingStatus>))]
 public enum FindingStatus
 {
     Pass,

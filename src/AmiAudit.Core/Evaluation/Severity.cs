@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using AmiAudit.Core.Model;
+
 namespace AmiAudit.Core.Evaluation;
 
 /// <summary>Ordered: a gate at <c>--fail-on high</c> fails on High and Critical.</summary>
+[JsonConverter(typeof(KebabCaseEnumConverter<Severity>))]
 public enum Severity
 {
     Info = 0,

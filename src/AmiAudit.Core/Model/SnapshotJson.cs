@@ -19,27 +19,26 @@ public static class SnapshotJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        // Generated metadata for the snapshot graph first; reflection only for other types
-        // (reporters serialise their own view records through SerializeSorted).
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(SnapshotJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        // Source-generated metadata only, never reflection: the CLI ships as a NativeAOT binary where
+        // reflection-built contracts do not exist. Enums carry their own converter
+        // (KebabCaseEnumConverter). Other JSON documents (diff, reports) chain their own context in
+        // front of this one with <see cref="WithContext"/>.
+        TypeInfoResolver = SnapshotJsonContext.Default,
     };
 
-    /// <summary>
-    /// Reading uses reflection metadata on purpose: source-generated code assigns every init-only
-    /// property in one object initializer, so a key missing from the file becomes null instead of the
-    /// model's default ([] / new()), and a hand-written or older snapshot would crash the evaluator.
-    /// </summary>
-    private static readonly JsonSerializerOptions ReadOptions = new(Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+    /// <summary>These conventions with <paramref name="context"/>'s generated metadata ahead of the snapshot's.</summary>
+    public static JsonSerializerOptions WithContext(IJsonTypeInfoResolver context) =>
+        new(Options) { TypeInfoResolver = JsonTypeInfoResolver.Combine(context, SnapshotJsonContext.Default) };
 
-    public static string Serialize(Snapshot snapshot) => SerializeSorted(SnapshotNormalizer.Normalize(snapshot));
+    public static string Serialize(Snapshot snapshot) => SerializeSorted(SnapshotNormalizer.Normalize(snapshot), Options);
 
-    /// <summary>Serialises any value with the snapshot conventions and recursively sorted keys.</summary>
-    public static string SerializeSorted<T>(T value)
-    {
-        var node = JsonSerializer.SerializeToNode(value, Options);
-        return Canonical(node);
-    }
+    /// <summary>Serialises <paramref name="value"/> with <paramref name="options"/> (from <see cref="WithContext"/>,
+    /// or <see cref="Options"/>) and recursively sorted keys.</summary>
+    public static string SerializeSorted<T>(T value, JsonSerializerOptions options) =>
+        Canonical(JsonSerializer.SerializeToNode(value, Info<T>(options)));
+
+    /// <summary>The generated contract for <typeparamref name="T"/> under <paramref name="options"/>.</summary>
+    public static JsonTypeInfo<T> Info<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
 
     public static string Canonical(JsonNode? node)
     {
@@ -52,39 +51,40 @@ public static class SnapshotJson
     /// object keys in declaration order. Parsed from UTF-8 bytes because JsonNode.Parse materialises
     /// nodes lazily — on a 200-unit root that is ~4× cheaper than SerializeToNode + a sorted copy.</summary>
     public static JsonObject ToLookupNode(Snapshot snapshot) =>
-        (JsonObject)JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(SnapshotNormalizer.Normalize(snapshot), Options))!;
+        (JsonObject)JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(SnapshotNormalizer.Normalize(snapshot), Info<Snapshot>(Options)))!;
 
-    /// <summary>Reads a snapshot; throws <see cref="SnapshotFormatException"/> with a line/column on any problem.</summary>
+    /// <summary>Reads a snapshot; throws <see cref="SnapshotFormatException"/> with a line/column on any
+    /// problem. Keys the file leaves out take the model's defaults (<see cref="SnapshotDefaults"/>).</summary>
     public static Snapshot Deserialize(string json, string sourceName)
     {
-        JsonDocument doc;
+        JsonObject root;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+                ?? throw new SnapshotFormatException(sourceName, 1, 1, "a snapshot is a JSON object");
         }
         catch (JsonException ex)
         {
             throw new SnapshotFormatException(sourceName, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, ex.Message.Split(" LineNumber:")[0]);
         }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new SnapshotFormatException(sourceName, 1, 1, "a snapshot is a JSON object");
-            if (!doc.RootElement.TryGetProperty("schema", out var schema) || schema.ValueKind != JsonValueKind.String)
-                throw new SnapshotFormatException(sourceName, 1, 1, $"missing \"schema\" field; expected \"{Snapshot.CurrentSchema}\" — is this an amiaudit snapshot?");
-            var version = schema.GetString()!;
-            if (!string.Equals(version, Snapshot.CurrentSchema, StringComparison.Ordinal))
-                throw new SnapshotFormatException(sourceName, 1, 1, $"snapshot schema \"{version}\" is not supported by this amiaudit (reads \"{Snapshot.CurrentSchema}\"); re-collect it with this version");
-        }
+        if (root["schema"] is not JsonValue schema || schema.GetValueKind() != JsonValueKind.String)
+            throw new SnapshotFormatException(sourceName, 1, 1, $"missing \"schema\" field; expected \"{Snapshot.CurrentSchema}\" — is this an amiaudit snapshot?");
+        var version = schema.GetValue<string>();
+        if (!string.Equals(version, Snapshot.CurrentSchema, StringComparison.Ordinal))
+            throw new SnapshotFormatException(sourceName, 1, 1, $"snapshot schema \"{version}\" is not supported by this amiaudit (reads \"{Snapshot.CurrentSchema}\"); re-collect it with this version");
+        var info = Info<Snapshot>(Options);
+        Snapshot? snapshot;
         try
         {
-            return JsonSerializer.Deserialize<Snapshot>(json, ReadOptions)
-                ?? throw new SnapshotFormatException(sourceName, 1, 1, "empty snapshot");
+            // From the text first, so a wrong type is reported at its line and column.
+            snapshot = JsonSerializer.Deserialize(json, info);
         }
         catch (JsonException ex)
         {
             throw new SnapshotFormatException(sourceName, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, $"{ex.Message.Split(" Path:")[0]} (at {ex.Path})");
         }
+        if (snapshot is null) throw new SnapshotFormatException(sourceName, 1, 1, "empty snapshot");
+        return SnapshotDefaults.Fill(root, info) ? root.Deserialize(info)! : snapshot;
     }
 
     // Builds new containers top-down and clones only leaves: cloning each subtree before sorting it

@@ -14,10 +14,7 @@ internal sealed partial class JsonScanReporter : IScanReporter
 
     // The snapshot conventions, with source-generated metadata for the report records: reflection-
     // built metadata cost ~40 ms of start-up per `amiaudit scan --format json`.
-    private static readonly System.Text.Json.JsonSerializerOptions Options = new(SnapshotJson.Options)
-    {
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(ReportJsonContext.Default, SnapshotJson.Options.TypeInfoResolver),
-    };
+    private static readonly System.Text.Json.JsonSerializerOptions Options = SnapshotJson.WithContext(ReportJsonContext.Default);
 
     [System.Text.Json.Serialization.JsonSerializable(typeof(JsonScanDocument))]
     private sealed partial class ReportJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
@@ -67,7 +64,7 @@ internal sealed partial class JsonScanReporter : IScanReporter
                 .ThenBy(d => d.Path, StringComparer.Ordinal)
                 .ThenBy(d => d.Message, StringComparer.Ordinal)],
         };
-        return SnapshotJson.Canonical(System.Text.Json.JsonSerializer.SerializeToNode(doc, Options));
+        return SnapshotJson.SerializeSorted(doc, Options);
     }
 
     private static JsonFinding ToJson(Finding f) => new()

@@ -13,7 +13,7 @@ namespace AmiAudit.Core.Tests.Diff;
 /// </summary>
 public class SnapshotUtf8ReaderTests
 {
-    private static string Canonical(Snapshot s) => SnapshotJson.SerializeSorted(s);
+    private static string Canonical(Snapshot s) => SnapshotJson.SerializeSorted(s, SnapshotJson.Options);
 
     private static Snapshot Reference(string json) => JsonSerializer.Deserialize<Snapshot>(json, SnapshotJson.Options)!;
 

@@ -1,13 +1,11 @@
-using System.Collections;
-using System.Reflection;
-using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using AmiAudit.Core.Model;
 
 namespace AmiAudit.Core.Policies.Loading;
 
 /// <summary>
-/// What paths exist in the snapshot JSON, read off the model records by reflection (the JSON is
-/// those records in camelCase), so a typo in <c>for</c> or a field name is a load error, and a new
+/// What paths exist in the snapshot JSON, read off the snapshot's JSON contract (the source-generated
+/// metadata of the model records), so a typo in <c>for</c> or a field name is a load error, and a new
 /// fact is reachable by policies without touching the engine.
 /// </summary>
 public static class SnapshotShape
@@ -92,27 +90,24 @@ public static class SnapshotShape
     public static bool IsLiveOnly(Type type, string path) =>
         LiveOnly.TryGetValue(type, out var set) && set.Contains(path.Split('.')[0]);
 
-    private static PropertyInfo? Property(Type t, string camelName) =>
-        t.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => JsonName(p) == camelName);
+    // The shape comes from System.Text.Json's source-generated contract for the snapshot (the same
+    // metadata that writes the file), not from CLR reflection: names are the JSON names, and it works
+    // unchanged in a trimmed NativeAOT build where PropertyInfo lists are not kept.
+    private static JsonTypeInfo Info(Type t) => SnapshotJson.Options.GetTypeInfo(t);
+
+    private static JsonPropertyInfo? Property(Type t, string jsonName) =>
+        Info(t).Properties.FirstOrDefault(p => p.Name == jsonName);
 
     private static IEnumerable<string> FieldNames(Type t) =>
-        t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(JsonName).Order(StringComparer.Ordinal);
-
-    private static string JsonName(PropertyInfo p) => JsonNamingPolicy.CamelCase.ConvertName(p.Name);
+        Info(t).Properties.Select(p => p.Name).Order(StringComparer.Ordinal);
 
     private static string Describe(Type t) => t == typeof(Snapshot) ? "the snapshot" : t.Name;
 
     private static Type Unwrap(Type t) => Nullable.GetUnderlyingType(t) ?? t;
 
-    private static bool IsMap(Type t) => typeof(IDictionary).IsAssignableFrom(t) ||
-        t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+    private static bool IsMap(Type t) => Info(t).Kind == JsonTypeInfoKind.Dictionary;
 
-    private static Type? ElementType(Type t) =>
-        t != typeof(string) && !IsMap(t) && t.IsGenericType && typeof(IEnumerable).IsAssignableFrom(t) ? t.GetGenericArguments()[0] : null;
+    private static Type? ElementType(Type t) => Info(t) is { Kind: JsonTypeInfoKind.Enumerable, ElementType: { } element } ? element : null;
 
-    private static bool IsLeaf(Type t)
-    {
-        t = Unwrap(t);
-        return t.IsPrimitive || t.IsEnum || t == typeof(string) || t == typeof(decimal) || t == typeof(DateTimeOffset) || t == typeof(DateTime);
-    }
+    private static bool IsLeaf(Type t) => Info(Unwrap(t)).Kind == JsonTypeInfoKind.None;
 }
