@@ -1,17 +1,18 @@
 using System.Globalization;
 using AmiAudit.Core.Diff;
 using AmiAudit.Core.Evaluation;
+using AmiAudit.Reporting.Templates;
 
 namespace AmiAudit.Reporting.Diff;
 
-/// <summary>The template-facing shape of a diff: strings only, already ordered, so templates stay logic-free.</summary>
+/// <summary>The template-facing shape of a diff: already ordered and worded, so templates stay logic-free.</summary>
 internal static class DiffView
 {
-    public static Dictionary<string, object?> Build(DiffResult r, ReportContext ctx)
+    public static TemplateObject Build(DiffResult r, ReportContext ctx)
     {
         var real = r.Divergences.Where(d => d.Class is not DivergenceClass.Noise).ToList();
         var noise = r.Divergences.Where(d => d.Class is DivergenceClass.Noise).ToList();
-        return new Dictionary<string, object?>
+        return new TemplateObject
         {
             ["tool"] = ReportInfo.ToolName,
             ["version"] = ctx.ToolVersion,
@@ -24,13 +25,13 @@ internal static class DiffView
             ["keys"] = r.KeysCompared,
             ["identical"] = r.Identical,
             ["summary"] = Summary(r),
-            ["chains"] = r.Chains.Select(c => new Dictionary<string, object?>
+            ["chains"] = r.Chains.Select(c => new TemplateObject
             {
                 ["side"] = c.Side,
                 ["direction"] = c.Direction,
                 ["arrow"] = c.Direction == "upstream" ? "\u2190" : "\u2192",
                 ["summary"] = c.Summary,
-                ["links"] = c.Links.Select((l, i) => new Dictionary<string, object?>
+                ["links"] = c.Links.Select((l, i) => new TemplateObject
                 {
                     ["first"] = i == 0,
                     ["statement"] = l.Statement,
@@ -41,22 +42,22 @@ internal static class DiffView
                     ["relation"] = l.Relation,
                     ["heuristic"] = l.Heuristic,
                     ["also"] = l.AlsoDiffers.Count == 0 ? null : string.Join(", ", l.AlsoDiffers),
-                }).ToList(),
-            }).ToList(),
+                }).ToTemplateList(),
+            }).ToTemplateList(),
             ["hasChains"] = r.Chains.Count > 0,
-            ["divergences"] = real.Select(Row).ToList(),
+            ["divergences"] = real.Select(Row).ToTemplateList(),
             ["hasDivergences"] = real.Count > 0,
-            ["noise"] = noise.Select(Row).ToList(),
+            ["noise"] = noise.Select(Row).ToTemplateList(),
             ["noiseCount"] = noise.Count,
-            ["unexplained"] = r.Unexplained,
+            ["unexplained"] = r.Unexplained.ToTemplateList(),
             ["hasUnexplained"] = r.Unexplained.Count > 0,
-            ["loadProblems"] = r.LoadProblems.Select(p => new Dictionary<string, object?> { ["side"] = p.Side, ["path"] = p.Path, ["message"] = p.Message }).ToList(),
+            ["loadProblems"] = r.LoadProblems.Select(p => new TemplateObject { ["side"] = p.Side, ["path"] = p.Path, ["message"] = p.Message }).ToTemplateList(),
             ["hasLoadProblems"] = r.LoadProblems.Count > 0,
             ["ignore"] = r.Ignore.Count == 0 ? null : string.Join(", ", r.Ignore),
         };
     }
 
-    private static Dictionary<string, object?> Row(Divergence d) => new()
+    private static TemplateObject Row(Divergence d) => new()
     {
         ["key"] = d.Key,
         ["class"] = ClassName(d.Class),

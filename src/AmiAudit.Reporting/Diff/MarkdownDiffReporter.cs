@@ -1,7 +1,6 @@
 using AmiAudit.Core.Diff;
 using AmiAudit.Reporting.Escaping;
 using AmiAudit.Reporting.Templates;
-using HandlebarsDotNet;
 
 namespace AmiAudit.Reporting.Diff;
 
@@ -12,10 +11,7 @@ internal sealed class MarkdownDiffReporter : IDiffReporter
     public string Format => "markdown";
     public string FileExtension => ".md";
 
-    public string Render(DiffResult result, ReportContext ctx)
-    {
-        var hb = Handlebars.Create(new HandlebarsConfiguration { TextEncoder = new MarkdownTextEncoder() });
-        var template = hb.Compile(TemplateSource.Load(TemplateFile, ctx.TemplateDirectory));
-        return ReportText.Finish(template(DiffView.Build(result, ctx)));
-    }
+    public string Render(DiffResult result, ReportContext ctx) =>
+        ReportText.Finish(TemplateRenderer.Render(
+            TemplateSource.Load(TemplateFile, ctx.TemplateDirectory), DiffView.Build(result, ctx), MarkdownTextEncoder.EscapeInline));
 }

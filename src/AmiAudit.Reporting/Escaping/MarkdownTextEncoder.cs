@@ -1,5 +1,4 @@
 using System.Text;
-using HandlebarsDotNet;
 
 namespace AmiAudit.Reporting.Escaping;
 
@@ -11,7 +10,7 @@ namespace AmiAudit.Reporting.Escaping;
 /// (an '&amp;' only when it would start an entity).
 /// <c>{{{value}}}</c> bypasses it (for fenced code blocks, which need no escaping).
 /// </summary>
-public sealed class MarkdownTextEncoder : ITextEncoder
+public static class MarkdownTextEncoder
 {
     public static string EscapeInline(string? text)
     {
@@ -40,17 +39,5 @@ public sealed class MarkdownTextEncoder : ITextEncoder
         var start = i;
         while (i < s.Length && char.IsAsciiLetterOrDigit(s[i])) i++;
         return i > start && i < s.Length && s[i] == ';';
-    }
-
-    public void Encode(StringBuilder? text, TextWriter target) => target.Write(EscapeInline(text?.ToString()));
-
-    public void Encode(string? text, TextWriter target) => target.Write(EscapeInline(text));
-
-    public void Encode<T>(T? text, TextWriter target) where T : IEnumerator<char>
-    {
-        if (text is null) return;
-        var sb = new StringBuilder();
-        while (text.MoveNext()) sb.Append(text.Current);
-        target.Write(EscapeInline(sb.ToString()));
     }
 }

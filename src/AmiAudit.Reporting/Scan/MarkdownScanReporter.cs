@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using AmiAudit.Core.Evaluation;
 using AmiAudit.Reporting.Templates;
 using AmiAudit.Reporting.Escaping;
-using HandlebarsDotNet;
 
 namespace AmiAudit.Reporting.Scan;
 
@@ -26,38 +25,31 @@ internal sealed partial class MarkdownScanReporter : IScanReporter
 
     public string Render(ScanResult result, ReportContext ctx)
     {
-        result = ScanView.Redacted(result);
-        var handlebars = Handlebars.Create(new HandlebarsConfiguration
-        {
-            TextEncoder = new MarkdownTextEncoder(),
-            ThrowOnUnresolvedBindingExpression = false,
-        });
-        RegisterHelpers(handlebars);
-        var template = handlebars.Compile(TemplateSource.Load(TemplateFile, ctx.TemplateDirectory));
-        var text = template(Model(result, ctx));
+        var text = TemplateRenderer.Render(
+            TemplateSource.Load(TemplateFile, ctx.TemplateDirectory), Model(result, ctx), MarkdownTextEncoder.EscapeInline, Helpers);
         // Templates are easier to read with blank lines around blocks; collapse the runs they leave.
         // (Fenced blocks never contain blank lines: evidence values are single-line.)
         return ReportText.Finish(BlankRuns().Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), "\n\n"));
     }
 
-    private static void RegisterHelpers(IHandlebars hb)
-    {
-        hb.RegisterHelper("upper", (_, args) => Arg(args, 0).ToUpperInvariant());
-        hb.RegisterHelper("lower", (_, args) => Arg(args, 0).ToLowerInvariant());
-        hb.RegisterHelper("join", (_, args) =>
+    internal static readonly TemplateHelper[] Helpers =
+    [
+        new("upper", args => Arg(args, 0).ToUpperInvariant()),
+        new("lower", args => Arg(args, 0).ToLowerInvariant()),
+        new("join", args =>
         {
-            var separator = args.Length > 1 ? Arg(args, 1) : ", ";
-            return args.Length > 0 && args[0] is System.Collections.IEnumerable items and not string
+            var separator = args.Count > 1 ? Arg(args, 1) : ", ";
+            return args.Count > 0 && args[0] is System.Collections.IEnumerable items and not string
                 ? string.Join(separator, items.Cast<object?>().Select(i => Convert.ToString(i, CultureInfo.InvariantCulture)))
                 : Arg(args, 0);
-        });
-        // Written raw (already safe), so a helper result is not escaped a second time.
-        hb.RegisterHelper("code", (writer, _, args) => writer.WriteSafeString(CodeSpan(Arg(args, 0), inTable: false)));
-        hb.RegisterHelper("codecell", (writer, _, args) => writer.WriteSafeString(CodeSpan(Arg(args, 0), inTable: true)));
-    }
+        }),
+        // Raw (already safe), so a helper result is not escaped a second time.
+        new("code", args => CodeSpan(Arg(args, 0), inTable: false), Raw: true),
+        new("codecell", args => CodeSpan(Arg(args, 0), inTable: true), Raw: true),
+    ];
 
-    private static string Arg(Arguments args, int i) =>
-        args.Length > i ? Convert.ToString(args[i], CultureInfo.InvariantCulture) ?? "" : "";
+    private static string Arg(IReadOnlyList<object?> args, int i) =>
+        args.Count > i ? Convert.ToString(args[i], CultureInfo.InvariantCulture) ?? "" : "";
 
     /// <summary>Inline code that survives any content: delimiter longer than the longest backtick
     /// run inside. In a table cell "|" is escaped (GFM splits cells on it even inside code spans);
@@ -83,96 +75,103 @@ internal sealed partial class MarkdownScanReporter : IScanReporter
         return best;
     }
 
-    private static object Model(ScanResult result, ReportContext ctx)
+    /// <summary>The view model the template sees (secrets already redacted).</summary>
+    internal static TemplateObject Model(ScanResult result, ReportContext ctx)
     {
+        result = ScanView.Redacted(result);
         var summary = ScanSummary.From(result);
         var ordered = ScanView.Ordered(result.Findings);
         var t = result.Target;
-        return new
+        return new TemplateObject
         {
-            tool = new { name = ReportInfo.ToolName, version = ctx.ToolVersion },
-            generatedAt = ctx.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
-            target = new
+            ["tool"] = new TemplateObject { ["name"] = ReportInfo.ToolName, ["version"] = ctx.ToolVersion },
+            ["generatedAt"] = ctx.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
+            ["target"] = new TemplateObject
             {
-                name = result.TargetName,
-                kind = t.Kind,
-                facts = new (string Label, string? Value)[]
+                ["name"] = result.TargetName,
+                ["kind"] = t.Kind,
+                ["facts"] = new (string Label, string? Value)[]
                     {
                         ("Kind", t.Kind), ("Image", t.ImageId), ("Availability zone", t.AvailabilityZone),
                         ("Instance", t.InstanceId), ("Hostname", t.Hostname), ("Root", t.Root),
                     }
                     .Where(x => !string.IsNullOrEmpty(x.Value))
-                    .Select(x => new { label = x.Label, value = x.Value! })
-                    .ToList(),
+                    .Select(x => new TemplateObject { ["label"] = x.Label, ["value"] = x.Value! })
+                    .ToTemplateList(),
             },
-            gate = new
+            ["gate"] = new TemplateObject
             {
-                set = result.FailOn is not null,
-                failOn = result.FailOn?.ToName() ?? "",
-                failed = result.GateFailed,
-                verdict = result.FailOn is null ? "no gate" : result.GateFailed ? "FAILED" : "passed",
+                ["set"] = result.FailOn is not null,
+                ["failOn"] = result.FailOn?.ToName() ?? "",
+                ["failed"] = result.GateFailed,
+                ["verdict"] = result.FailOn is null ? "no gate" : result.GateFailed ? "FAILED" : "passed",
             },
-            summary = new
+            ["summary"] = new TemplateObject
             {
-                sentence = summary.Sentence,
-                errorNote = summary.ErrorNote ?? "",
-                total = N(summary.Total),
-                failed = N(summary.Failed),
-                passed = N(summary.Passed),
-                waived = N(summary.Waived),
-                skipped = N(summary.Skipped),
-                errors = N(summary.Errors),
-                hasErrors = summary.Errors > 0,
-                bySeverity = ScanView.SeveritiesDescending
-                    .Select(s => new { name = s.ToName(), count = N(summary.FailedBySeverity[s]) })
-                    .ToList(),
+                ["sentence"] = summary.Sentence,
+                ["errorNote"] = summary.ErrorNote ?? "",
+                ["total"] = N(summary.Total),
+                ["failed"] = N(summary.Failed),
+                ["passed"] = N(summary.Passed),
+                ["waived"] = N(summary.Waived),
+                ["skipped"] = N(summary.Skipped),
+                ["errors"] = N(summary.Errors),
+                ["hasErrors"] = summary.Errors > 0,
+                ["bySeverity"] = ScanView.SeveritiesDescending
+                    .Select(s => new TemplateObject { ["name"] = s.ToName(), ["count"] = N(summary.FailedBySeverity[s]) })
+                    .ToTemplateList(),
             },
-            policies = result.Policies.OrderBy(p => p.Name, StringComparer.Ordinal)
-                .Select(p => new { name = p.Name, description = p.Description ?? "", file = p.File ?? "", rules = N(p.Rules), rulesText = p.Rules == 1 ? "1 rule" : $"{N(p.Rules)} rules" })
-                .ToList(),
-            hasFailures = summary.Failed > 0,
-            failureGroups = ScanView.SeveritiesDescending
-                .Select(s => new { severity = s.ToName(), items = ordered.Where(f => f.Status == FindingStatus.Fail && f.Severity == s).Select(Item).ToList() })
-                .Where(g => g.items.Count > 0)
-                .ToList(),
-            errors = ordered.Where(f => f.Status == FindingStatus.Error).Select(Item).ToList(),
-            waived = ordered.Where(f => f.Status == FindingStatus.Waived).Select(Item).ToList(),
-            skipped = ordered.Where(f => f.Status == FindingStatus.Skipped).Select(Item).ToList(),
-            diagnostics = result.Diagnostics
+            ["policies"] = result.Policies.OrderBy(p => p.Name, StringComparer.Ordinal)
+                .Select(p => new TemplateObject
+                {
+                    ["name"] = p.Name, ["description"] = p.Description ?? "", ["file"] = p.File ?? "",
+                    ["rules"] = N(p.Rules), ["rulesText"] = p.Rules == 1 ? "1 rule" : $"{N(p.Rules)} rules",
+                })
+                .ToTemplateList(),
+            ["hasFailures"] = summary.Failed > 0,
+            ["failureGroups"] = ScanView.SeveritiesDescending
+                .Select(s => (Severity: s, Items: ordered.Where(f => f.Status == FindingStatus.Fail && f.Severity == s).Select(Item).ToTemplateList()))
+                .Where(g => g.Items.Count > 0)
+                .Select(g => new TemplateObject { ["severity"] = g.Severity.ToName(), ["items"] = g.Items })
+                .ToTemplateList(),
+            ["errors"] = ordered.Where(f => f.Status == FindingStatus.Error).Select(Item).ToTemplateList(),
+            ["waived"] = ordered.Where(f => f.Status == FindingStatus.Waived).Select(Item).ToTemplateList(),
+            ["skipped"] = ordered.Where(f => f.Status == FindingStatus.Skipped).Select(Item).ToTemplateList(),
+            ["diagnostics"] = result.Diagnostics
                 .OrderBy(d => d.Source, StringComparer.Ordinal).ThenBy(d => d.Code, StringComparer.Ordinal)
                 .ThenBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal)
-                .Select(d => new { level = d.Level, source = d.Source, code = d.Code, message = d.Message, path = d.Path ?? "" })
-                .ToList(),
+                .Select(d => new TemplateObject { ["level"] = d.Level, ["source"] = d.Source, ["code"] = d.Code, ["message"] = d.Message, ["path"] = d.Path ?? "" })
+                .ToTemplateList(),
         };
     }
 
-    private static object Item(Finding f)
+    private static TemplateObject Item(Finding f)
     {
         var evidence = f.Evidence.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => new { field = ReportText.Printable(kv.Key), value = ReportText.Printable(kv.Value) })
+            .Select(kv => (Field: ReportText.Printable(kv.Key), Value: ReportText.Printable(kv.Value)))
             .ToList();
         var blockText = new StringBuilder(ReportText.Printable(f.Expected));
-        foreach (var e in evidence) blockText.Append(e.field).Append(e.value);
-        return new
+        foreach (var e in evidence) blockText.Append(e.Field).Append(e.Value);
+        return new TemplateObject
         {
-            ruleId = f.RuleId,
-            title = f.Title,
-            severity = f.Severity.ToName(),
-            policy = f.Policy,
-            subject = f.Subject,
-            message = f.Message,
-            expected = ReportText.Printable(f.Expected),
-            evidence,
-            hasEvidence = evidence.Count > 0 || !string.IsNullOrEmpty(f.Expected),
+            ["ruleId"] = f.RuleId,
+            ["title"] = f.Title,
+            ["severity"] = f.Severity.ToName(),
+            ["policy"] = f.Policy,
+            ["subject"] = f.Subject,
+            ["message"] = f.Message,
+            ["expected"] = ReportText.Printable(f.Expected),
+            ["evidence"] = evidence.Select(e => new TemplateObject { ["field"] = e.Field, ["value"] = e.Value }).ToTemplateList(),
+            ["hasEvidence"] = evidence.Count > 0 || !string.IsNullOrEmpty(f.Expected),
             // Fenced block delimiter longer than any backtick run in the block, so hostile
             // evidence cannot close the fence early.
-            fence = new string('`', Math.Max(3, LongestRun(blockText.ToString(), '`') + 1)),
-            location = ScanView.LocationText(f) ?? "",
-            remediation = f.Remediation?.Trim() ?? "",
-            rationale = f.Rationale?.Trim() ?? "",
-            waiverReason = f.WaiverReason ?? "",
-            waiverOwner = f.WaiverOwner ?? "",
-            fingerprint = f.Fingerprint,
+            ["fence"] = new string('`', Math.Max(3, LongestRun(blockText.ToString(), '`') + 1)),
+            ["location"] = ScanView.LocationText(f) ?? "",
+            ["remediation"] = f.Remediation?.Trim() ?? "",
+            ["rationale"] = f.Rationale?.Trim() ?? "",
+            ["waiverReason"] = f.WaiverReason ?? "",
+            ["waiverOwner"] = f.WaiverOwner ?? "",
+            ["fingerprint"] = f.Fingerprint,
         };
     }
 
