@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Generated;
 
 namespace AmiAudit.Cli;
 
@@ -8,7 +9,7 @@ namespace AmiAudit.Cli;
 /// Composition root: the only place that touches the real console, environment and clock, and the
 /// only place that turns outcomes into exit codes (docs/exit-codes.md).
 /// </summary>
-public static class Program
+public static partial class Program
 {
     public static int Main(string[] args)
     {
@@ -111,12 +112,13 @@ public static class Program
         return root;
     }
 
-    /// <summary>Every IVerb in this assembly — a new verb is one new file.</summary>
+    /// <summary>Every IVerb in this assembly, ordered by class name — a new verb is one new file.</summary>
     private static IEnumerable<IVerb> Verbs() =>
-        typeof(Program).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IVerb).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-            .OrderBy(t => t.Name, StringComparer.Ordinal)
-            .Select(t => (IVerb)Activator.CreateInstance(t)!);
+        VerbFactories().Select(f => f()).OrderBy(v => v.GetType().Name, StringComparer.Ordinal);
+
+    /// <summary>Listed at compile time (AmiAudit.Generators), not by reflection: NativeAOT would trim the verbs away.</summary>
+    [Implementations]
+    private static partial Func<IVerb>[] VerbFactories();
 
     /// <summary>Verb classes are named for their verb: ScanCommand → "scan" (VerbNamingTests holds every verb to it).</summary>
     internal static string VerbName(Type verbType) =>

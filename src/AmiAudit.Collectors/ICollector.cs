@@ -3,8 +3,8 @@ using AmiAudit.Core.Model;
 namespace AmiAudit.Collectors;
 
 /// <summary>
-/// One source of facts. Implementations are discovered by reflection (public, parameterless
-/// constructor) — adding a collector is adding one class. A collector never evaluates and never
+/// One source of facts. Implementations (public, parameterless constructor) are listed at compile
+/// time by the source generator (AmiAudit.Generators) — adding a collector is adding one class. A collector never evaluates and never
 /// throws for a missing source: it adds an "unavailable" diagnostic and returns the snapshot as is.
 /// </summary>
 public interface ICollector

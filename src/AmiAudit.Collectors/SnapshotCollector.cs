@@ -1,20 +1,22 @@
-using System.Reflection;
 using AmiAudit.Core.Model;
+using AmiAudit.Generated;
 
 namespace AmiAudit.Collectors;
 
 /// <summary>Runs every discovered collector in order; one collector failing never stops the rest.</summary>
-public static class SnapshotCollector
+public static partial class SnapshotCollector
 {
     private static readonly Lazy<IReadOnlyList<ICollector>> Discovered = new(() =>
-        typeof(ICollector).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(ICollector).IsAssignableFrom(t)
-                        && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (ICollector)Activator.CreateInstance(t)!)
+        Factories().Select(f => f())
             .OrderBy(c => c.Order).ThenBy(c => c.Name, StringComparer.Ordinal)
             .ToList());
 
     public static IReadOnlyList<ICollector> All => Discovered.Value;
+
+    /// <summary>Every public collector class of this assembly, listed at compile time (AmiAudit.Generators) so
+    /// NativeAOT keeps them; public only, as the reflection it replaces required.</summary>
+    [Implementations(PublicOnly = true)]
+    private static partial Func<ICollector>[] Factories();
 
     public static Snapshot Collect(CollectionContext context, Snapshot? seed = null, IEnumerable<ICollector>? collectors = null)
     {

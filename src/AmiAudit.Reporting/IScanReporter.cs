@@ -3,8 +3,8 @@ using AmiAudit.Core.Evaluation;
 namespace AmiAudit.Reporting;
 
 /// <summary>
-/// Renders a <see cref="ScanResult"/> into one output format. Implementations are discovered by
-/// reflection (<see cref="ScanReporters"/>): adding a format is adding one class (plus its template).
+/// Renders a <see cref="ScanResult"/> into one output format. Implementations are listed at compile
+/// time by the source generator (<see cref="ScanReporters"/>): adding a format is adding one class (plus its template).
 /// Implementations must be pure and deterministic: same result + context → same string, LF newlines,
 /// trailing newline.
 /// </summary>

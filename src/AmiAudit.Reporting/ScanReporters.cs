@@ -1,9 +1,9 @@
-using System.Reflection;
+using AmiAudit.Generated;
 
 namespace AmiAudit.Reporting;
 
-/// <summary>Registry of every <see cref="IScanReporter"/> in this assembly, found by reflection.</summary>
-public static class ScanReporters
+/// <summary>Registry of every <see cref="IScanReporter"/> in this assembly, listed at compile time (AmiAudit.Generators).</summary>
+public static partial class ScanReporters
 {
     private static readonly Lazy<IReadOnlyDictionary<string, IScanReporter>> ByFormat = new(Discover);
 
@@ -23,17 +23,18 @@ public static class ScanReporters
     private static IReadOnlyDictionary<string, IScanReporter> Discover()
     {
         var map = new Dictionary<string, IScanReporter>(StringComparer.OrdinalIgnoreCase);
-        var types = typeof(ScanReporters).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IScanReporter).IsAssignableFrom(t)
-                        && t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes) is not null)
-            .OrderBy(t => t.FullName, StringComparer.Ordinal);
-        foreach (var type in types)
+        foreach (var factory in Factories())
         {
-            var reporter = (IScanReporter)Activator.CreateInstance(type, nonPublic: true)!;
+            var reporter = factory();
             // Two classes claiming one format is a programming error; fail loudly rather than pick one.
             if (!map.TryAdd(reporter.Format, reporter))
-                throw new InvalidOperationException($"two scan reporters claim format \"{reporter.Format}\": {map[reporter.Format].GetType().FullName} and {type.FullName}");
+                throw new InvalidOperationException($"two scan reporters claim format \"{reporter.Format}\": {map[reporter.Format].GetType().FullName} and {reporter.GetType().FullName}");
         }
         return map;
     }
+
+    /// <summary>Every reporter class (internal ones too), ordinal by full name. Generated rather than found by
+    /// reflection so NativeAOT keeps them.</summary>
+    [Implementations]
+    private static partial Func<IScanReporter>[] Factories();
 }

@@ -1,16 +1,13 @@
-using System.Reflection;
+using AmiAudit.Generated;
 
 namespace AmiAudit.Reporting.Diff;
 
 /// <summary>Registry of every <see cref="IDiffReporter"/> in this assembly.</summary>
-public static class DiffReporters
+public static partial class DiffReporters
 {
+    // ToDictionary throws on a format claimed twice: a programming error, not something to pick between.
     private static readonly Lazy<IReadOnlyDictionary<string, IDiffReporter>> ByFormat = new(() =>
-        typeof(DiffReporters).Assembly.GetTypes()
-            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IDiffReporter).IsAssignableFrom(t)
-                        && t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes) is not null)
-            .Select(t => (IDiffReporter)Activator.CreateInstance(t, nonPublic: true)!)
-            .ToDictionary(r => r.Format, StringComparer.OrdinalIgnoreCase));
+        Factories().Select(f => f()).ToDictionary(r => r.Format, StringComparer.OrdinalIgnoreCase));
 
     public static IReadOnlyList<string> Formats => [.. ByFormat.Value.Keys.Order(StringComparer.Ordinal)];
 
@@ -18,4 +15,8 @@ public static class DiffReporters
 
     public static IDiffReporter Get(string format) =>
         TryGet(format, out var r) ? r : throw new ArgumentException($"unknown diff format \"{format}\"; expected one of: {string.Join(", ", Formats)}", nameof(format));
+
+    /// <summary>Listed at compile time (AmiAudit.Generators), not by reflection: NativeAOT would trim the reporters away.</summary>
+    [Implementations]
+    private static partial Func<IDiffReporter>[] Factories();
 }

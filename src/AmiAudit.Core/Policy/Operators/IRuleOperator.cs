@@ -4,7 +4,7 @@ namespace AmiAudit.Core.Policies.Operators;
 
 /// <summary>
 /// One comparison usable in <c>where</c>, <c>expect</c> and <c>when</c> (e.g. <c>notIn</c>). Adding an
-/// operator = adding one class implementing this: the registry finds it by reflection, the schema
+/// operator = adding one class implementing this: the source generator lists it for the registry, the schema
 /// generator asks it for its argument schema, the docs table lists its <see cref="Summary"/>.
 /// A fresh instance is made for every use in a policy; <see cref="Validate"/> binds the argument.
 /// </summary>
