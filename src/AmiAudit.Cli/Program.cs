@@ -105,7 +105,7 @@ public static partial class Program
             "  amiaudit policy validate my-policies/\n\n" +
             "Exit codes: 0 passed, 1 gate failed, 2 usage error, 3 invalid input, 4 collection failed, 70 internal error.");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
-        root.Options.Add(new VersionOption());
+        root.Options.Add(ToolVersionOption.Create(context));
         var verbs = Verbs().ToList();
         var only = verbs.Where(v => VerbName(v.GetType()) == verbHint).ToList();
         foreach (var verb in only.Count == 1 ? only : verbs) root.Subcommands.Add(verb.Build(context));

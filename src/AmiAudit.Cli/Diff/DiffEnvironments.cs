@@ -1,4 +1,5 @@
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Core.Policies.Loading;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -23,8 +24,11 @@ internal sealed record DiffEnvironments(string? Source, IReadOnlyDictionary<stri
         var problems = new List<string>();
         try
         {
+            if (new FileInfo(path).Length > PolicyFiles.MaxBytes) throw new InvalidInputException($"{path}:1:1: larger than {PolicyFiles.MaxBytes / 1024 / 1024} MiB; not an amiaudit.yaml");
+            var text = File.ReadAllText(path);
+            if (YamlDocumentReader.TooDeep(text) is { } deep) throw new InvalidInputException($"{path}:{deep.Line}:{deep.Column}: nested deeper than {YamlDocumentReader.MaxDepth} levels");
             var stream = new YamlStream();
-            stream.Load(new StringReader(File.ReadAllText(path)));
+            stream.Load(new StringReader(text));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return new DiffEnvironments(path, named, ignore);
             if (root.Children.TryGetValue(new YamlScalarNode("environments"), out var envNode))
             {
@@ -33,7 +37,11 @@ internal sealed record DiffEnvironments(string? Source, IReadOnlyDictionary<stri
                 {
                     foreach (var (k, v) in envs.Children)
                     {
-                        var name = ((YamlScalarNode)k).Value ?? "";
+                        if (k is not YamlScalarNode { Value: { } name })
+                        {
+                            problems.Add($"{path}:{k.Start.Line}:{k.Start.Column}: an environment name must be a plain string");
+                            continue;
+                        }
                         var snaps = Scalar(v, "snapshots");
                         var rootDir = Scalar(v, "root");
                         var live = Scalar(v, "live") is "true" or "yes";

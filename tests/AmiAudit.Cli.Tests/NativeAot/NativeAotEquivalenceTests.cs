@@ -67,6 +67,17 @@ public class NativeAotEquivalenceTests(NativeAotBinaryFixture fixture) : IClassF
     }
 
     [Fact]
+    public void A_policy_nested_200000_levels_deep_is_invalid_input_not_a_crash()
+    {
+        // Before the depth guard this was a segmentation fault (exit 139) in the binary.
+        var f = Path.Combine(Directory.CreateTempSubdirectory("amiaudit-aot-deep-").FullName, "deep.yaml");
+        File.WriteAllText(f, "apiVersion: amiaudit/v1\nkind: Policy\nmetadata: { name: deep }\nrules: " + new string('[', 200_000) + new string(']', 200_000) + "\n");
+        var jit = AssertSame("policy", "validate", f);
+        jit.ExitCode.ShouldBe(3);
+        jit.Error.ShouldContain("yaml-too-large");
+    }
+
+    [Fact]
     public void A_snapshot_with_only_its_schema_key_is_judged_by_the_binary()
     {
         // Reading goes through generated factories so absent keys keep the model's defaults.

@@ -40,15 +40,30 @@ public sealed class YamlJsonDocument
     }
 }
 
-/// <summary>Reads YAML text with YamlDotNet's representation model (which keeps marks) and converts it.</summary>
+/// <summary>
+/// Reads YAML text with YamlDotNet's representation model (which keeps marks) and converts it.
+/// A policy or waiver file is input we do not control, so two shapes that would take the process
+/// down are refused as errors with a location instead: nesting deeper than <see cref="MaxDepth"/>
+/// (YamlDotNet and the conversion recurse, so 200,000 "[" overflow the stack — a crash, not an
+/// exception), and aliases that expand past <see cref="MaxNodes"/> nodes ("billion laughs": each
+/// alias is a reference, but the JSON copy of it is not).
+/// </summary>
 public static partial class YamlDocumentReader
 {
-    /// <summary>All documents of the text, or the syntax error (YamlDotNet stops at the first one).</summary>
+    /// <summary>Deepest mapping/sequence nesting accepted; a real policy uses about 8.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Most JSON nodes one file may become after aliases are expanded.</summary>
+    public const int MaxNodes = 100_000;
+
+    /// <summary>All documents of the text, or the first error (YamlDotNet stops at the first one).</summary>
     public static (IReadOnlyList<YamlJsonDocument> Documents, PolicyError? Error) Read(PolicySource source)
     {
         var stream = new YamlStream();
         try
         {
+            if (TooDeep(source.Text) is { } deep)
+                return ([], new PolicyError(source.Path, (int)deep.Line, (int)deep.Column, PolicyErrorCodes.YamlTooLarge, $"nested deeper than {MaxDepth} levels; a policy needs far fewer"));
             stream.Load(new StringReader(source.Text));
         }
         catch (YamlException ex)
@@ -56,17 +71,60 @@ public static partial class YamlDocumentReader
             return ([], new PolicyError(source.Path, (int)ex.Start.Line, (int)ex.Start.Column, PolicyErrorCodes.YamlSyntax, ex.Message));
         }
         var docs = new List<YamlJsonDocument>();
+        var budget = new Budget();
         foreach (var d in stream.Documents)
         {
             var doc = new YamlJsonDocument();
-            doc.Root = Convert(d.RootNode, "#", doc);
+            try
+            {
+                doc.Root = Convert(d.RootNode, "#", doc, 0, budget);
+            }
+            catch (TooLargeException ex)
+            {
+                return ([], new PolicyError(source.Path, (int)ex.At.Line, (int)ex.At.Column, PolicyErrorCodes.YamlTooLarge, ex.Message));
+            }
             docs.Add(doc);
         }
         return (docs, null);
     }
 
-    private static JsonNode? Convert(YamlNode node, string path, YamlJsonDocument marks)
+    /// <summary>Where nesting first exceeds <see cref="MaxDepth"/>, read from the event stream (no
+    /// recursion, constant memory) before anything builds a tree; null when it never does. Anything
+    /// else that loads a YamlStream from a file calls this first.</summary>
+    public static Mark? TooDeep(string text)
     {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.MappingStart:
+                    if (++depth > MaxDepth) return parser.Current.Start;
+                    break;
+                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
+        return null;
+    }
+
+    private sealed class Budget
+    {
+        public int Nodes;
+    }
+
+    private sealed class TooLargeException(Mark at, string message) : Exception(message)
+    {
+        public Mark At { get; } = at;
+    }
+
+    private static JsonNode? Convert(YamlNode node, string path, YamlJsonDocument marks, int depth, Budget budget)
+    {
+        // Aliases are shared nodes in YamlStream; converted, each becomes a copy — hence both limits here too.
+        if (++budget.Nodes > MaxNodes) throw new TooLargeException(node.Start, $"expands to more than {MaxNodes:N0} values through aliases; refusing to read it");
+        if (depth > MaxDepth) throw new TooLargeException(node.Start, $"nested deeper than {MaxDepth} levels once aliases are expanded");
         marks.Values[path] = node.Start;
         switch (node)
         {
@@ -77,12 +135,12 @@ public static partial class YamlDocumentReader
                     var key = k is YamlScalarNode ks ? ks.Value ?? "" : k.ToString();
                     var childPath = YamlJsonDocument.Child(path, key);
                     marks.Keys[childPath] = k.Start;
-                    o[key] = Convert(v, childPath, marks);
+                    o[key] = Convert(v, childPath, marks, depth + 1, budget);
                 }
                 return o;
             case YamlSequenceNode s:
                 var a = new JsonArray();
-                for (var i = 0; i < s.Children.Count; i++) a.Add(Convert(s.Children[i], YamlJsonDocument.Index(path, i), marks));
+                for (var i = 0; i < s.Children.Count; i++) a.Add(Convert(s.Children[i], YamlJsonDocument.Index(path, i), marks, depth + 1, budget));
                 return a;
             case YamlScalarNode sc:
                 return Scalar(sc);
