@@ -2,6 +2,7 @@
 # Times `amiaudit diff` on generated fleets of 500 and 5,000 snapshots per side (3 runs each, medians),
 # with max RSS and CPU seconds (user+sys) from /usr/bin/time -v. Targets (issue 4): 2 × 5,000 ≤ 10 s wall and ≤ 2 GiB; ratio 5,000/500 ≤ 11.
 # Usage: benchmarks/diff-bench.sh [WORK_DIR]   (needs /usr/bin/time: apt-get install time)
+#   BUILD=aot (default, the shipped NativeAOT binary) or BUILD=jit (the framework-dependent Release build)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -14,9 +15,16 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 if awk -v l="$load" 'BEGIN {exit !(l >= 1.5)}'; then echo "warning: load average $load >= 1.5; numbers will be noisy" >&2; fi
 
 dotnet build "$repo/benchmarks/FleetGen" -c Release -v q -nologo >/dev/null
-dotnet build "$repo/src/AmiAudit.Cli" -c Release -v q -nologo >/dev/null
 gen="$repo/benchmarks/FleetGen/bin/Release/net10.0/FleetGen"
-cli="$repo/src/AmiAudit.Cli/bin/Release/net10.0/amiaudit"
+if [ "${BUILD:-aot}" = jit ]; then
+  dotnet build "$repo/src/AmiAudit.Cli" -c Release -v q -nologo >/dev/null
+  cli="$repo/src/AmiAudit.Cli/bin/Release/net10.0/amiaudit"
+else
+  dotnet publish "$repo/src/AmiAudit.Cli" -c Release -r linux-x64 -p:PublishAot=true \
+    --artifacts-path "$repo/artifacts/bench/build" -o "$repo/artifacts/bench/amiaudit" -v q -nologo >/dev/null
+  cli="$repo/artifacts/bench/amiaudit/amiaudit"
+fi
+echo "build: ${BUILD:-aot} ($cli)"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 

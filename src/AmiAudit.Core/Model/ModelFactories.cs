@@ -3,9 +3,9 @@ using AmiAudit.Generated;
 namespace AmiAudit.Core.Model;
 
 /// <summary>
-/// <c>new X()</c> for every public model class, for the JSON layer's <c>JsonTypeInfo.CreateObject</c>:
-/// source-generated System.Text.Json metadata treats init-only properties as constructor parameters and
-/// writes default for keys a file lacks, losing the <c>= []</c> / <c>= new()</c> defaults the records declare.
+/// <c>new X()</c> for every public model class, for <see cref="SnapshotDefaults"/>: source-generated
+/// System.Text.Json metadata treats init-only properties as constructor parameters and writes default
+/// for keys a file lacks, losing the <c>= []</c> / <c>= new()</c> defaults the records declare.
 /// </summary>
 internal static partial class ModelFactories
 {

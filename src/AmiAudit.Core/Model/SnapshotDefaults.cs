@@ -17,6 +17,7 @@ namespace AmiAudit.Core.Model;
 internal static class SnapshotDefaults
 {
     private static readonly ConcurrentDictionary<Type, JsonObject> Defaults = new();
+    private static readonly IReadOnlyDictionary<Type, Func<object>> Factories = ModelFactories.All();
 
     /// <summary>Adds the missing keys below <paramref name="node"/>, read as <paramref name="info"/>'s
     /// type. The tree must already have deserialised once (types are right). True if anything was added.</summary>
@@ -26,7 +27,7 @@ internal static class SnapshotDefaults
         switch (info.Kind)
         {
             case JsonTypeInfoKind.Object when node is JsonObject obj:
-                if (ModelFactories.All().TryGetValue(info.Type, out var create))
+                if (Factories.TryGetValue(info.Type, out var create))
                 {
                     foreach (var (key, value) in Defaults.GetOrAdd(info.Type, _ => (JsonObject)JsonSerializer.SerializeToNode(create(), info)!))
                     {
