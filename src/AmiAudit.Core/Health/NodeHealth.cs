@@ -148,7 +148,9 @@ public static class NodeHealth
             else
             {
                 var c = snapshot.Containers.First(x => x.Name == name);
-                var recreated = c.RecreatesInWindow is > 0 ? $"recreated {N(c.RecreatesInWindow.Value)} times, " : "";
+                // One create event in the window is the container's own creation, not a recreate loop
+                // (a restart-always container that crash-loops in place shows only RestartCount).
+                var recreated = c.RecreatesInWindow is > 1 ? $"recreated {N(c.RecreatesInWindow.Value)} times, " : "";
                 var owner = c.OwnerUnit is { } o ? OwnerText(snapshot, o, now) : "";
                 yield return $"containers: {name} {recreated}restarting {F(Math.Round(rate, 1))}/h (RestartCount {N(c.RestartCount ?? 0)}{owner}) — problem";
             }

@@ -51,6 +51,19 @@ public class NodeHealthTests
     }
 
     [Fact]
+    public void A_container_created_once_and_restarting_in_place_is_not_called_recreated()
+    {
+        // Seen on a real dockerd: `docker run --restart always … /bin/false` gives one create event and
+        // a rising RestartCount; "recreated 1 times" was wrong twice over.
+        var s = Sick() with
+        {
+            Probes = null,
+            Containers = [new ContainerFact { Name = "ecs-agent", RestartsPerHour = 6, RecreatesInWindow = 1, RestartCount = 6 }],
+        };
+        NodeHealth.Verdicts(s).ShouldBe(["containers: ecs-agent restarting 6/h (RestartCount 6) — problem"]);
+    }
+
+    [Fact]
     public void Score_adds_the_documented_weights_with_caps()
     {
         var s = NodeHealth.Score(Sick(), [
