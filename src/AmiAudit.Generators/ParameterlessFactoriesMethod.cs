@@ -8,7 +8,7 @@ namespace AmiAudit.Generators;
 /// <c>[ParameterlessFactories(typeof(X))] static partial IReadOnlyDictionary&lt;Type, Func&lt;object&gt;&gt; M();</c>
 /// → <c>[typeof(Y)] = () =&gt; new Y()</c> for each public class of X's namespace. For the JSON layer: source-generated
 /// System.Text.Json metadata treats init-only properties as constructor parameters and writes default for keys a
-/// file lacks; creating the object with <c>new Y()</c> first keeps the <c>= []</c> / <c>= new()</c> defaults.
+/// file lacks; SnapshotDefaults fills those keys from what <c>new Y()</c> serialises to.
 /// </summary>
 internal static class ParameterlessFactoriesMethod
 {

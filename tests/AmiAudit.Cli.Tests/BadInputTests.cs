@@ -118,4 +118,15 @@ public class BadInputTests
         r.ExitCode.ShouldBe(ExitCodes.Passed, r.Error);
         r.Out.ShouldContain("\"failed\": 0");
     }
+
+    [Fact]
+    public void A_config_nested_too_deep_is_exit_3_with_its_location_not_a_crash()
+    {
+        var cfg = Path.Combine(Directory.CreateTempSubdirectory("amiaudit-deepcfg-").FullName, "amiaudit.yaml");
+        File.WriteAllText(cfg, "environments: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+        var r = CliHarness.Run("diff", "zone-a", "zone-b", "--config", cfg);
+        r.ExitCode.ShouldBe(ExitCodes.InvalidInput, r.Error);
+        // The document mapping is level 1, so the 64th "[" (column 14 + 64) is level 65.
+        r.Error.ShouldContain($"{cfg}:1:{14 + 64}: nested deeper than 64 levels");
+    }
 }

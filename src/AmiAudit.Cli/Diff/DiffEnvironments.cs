@@ -25,10 +25,8 @@ internal sealed record DiffEnvironments(string? Source, IReadOnlyDictionary<stri
         try
         {
             if (new FileInfo(path).Length > PolicyFiles.MaxBytes) throw new InvalidInputException($"{path}:1:1: larger than {PolicyFiles.MaxBytes / 1024 / 1024} MiB; not an amiaudit.yaml");
-            var text = File.ReadAllText(path);
-            if (YamlDocumentReader.TooDeep(text) is { } deep) throw new InvalidInputException($"{path}:{deep.Line}:{deep.Column}: nested deeper than {YamlDocumentReader.MaxDepth} levels");
             var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(new DepthLimitedParser(File.ReadAllText(path)));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return new DiffEnvironments(path, named, ignore);
             if (root.Children.TryGetValue(new YamlScalarNode("environments"), out var envNode))
             {

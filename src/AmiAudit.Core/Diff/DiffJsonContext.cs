@@ -2,11 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace AmiAudit.Core.Diff;
 
-/// <summary>Generated JSON metadata for the diff result (schema amiaudit.diff/v1); the settings are the
-/// snapshot's (<see cref="Model.SnapshotJson.Options"/>), applied through <see cref="Model.SnapshotJson.WithContext"/>.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    WriteIndented = true)]
+/// <summary>Generated JSON metadata for the diff result (schema amiaudit.diff/v1). No settings of its own:
+/// naming, null handling and indentation are the snapshot's, applied at run time by
+/// <see cref="Model.SnapshotJson.WithContext"/>.</summary>
 [JsonSerializable(typeof(DiffResult))]
 internal sealed partial class DiffJsonContext : JsonSerializerContext;

@@ -5,7 +5,7 @@ namespace AmiAudit.Core.Tests.Model;
 
 public class ModelFactoriesTests
 {
-    /// <summary>The table the JSON layer will create objects from: it must cover the model and each entry
+    /// <summary>The table SnapshotDefaults takes a snapshot's missing keys from: it must cover the model and each entry
     /// must yield its own type with the declared defaults (the reason the table exists).</summary>
     [Fact]
     public void Every_model_record_is_created_with_its_defaults()

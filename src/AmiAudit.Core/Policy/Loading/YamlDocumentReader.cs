@@ -44,8 +44,8 @@ public sealed class YamlJsonDocument
 /// Reads YAML text with YamlDotNet's representation model (which keeps marks) and converts it.
 /// A policy or waiver file is input we do not control, so two shapes that would take the process
 /// down are refused as errors with a location instead: nesting deeper than <see cref="MaxDepth"/>
-/// (YamlDotNet and the conversion recurse, so 200,000 "[" overflow the stack — a crash, not an
-/// exception), and aliases that expand past <see cref="MaxNodes"/> nodes ("billion laughs": each
+/// (<see cref="DepthLimitedParser"/>: YamlDotNet and the conversion recurse, so 200,000 "[" overflow
+/// the stack — a crash, not an exception), and aliases that expand past <see cref="MaxNodes"/> nodes ("billion laughs": each
 /// alias is a reference, but the JSON copy of it is not).
 /// </summary>
 public static partial class YamlDocumentReader
@@ -62,13 +62,12 @@ public static partial class YamlDocumentReader
         var stream = new YamlStream();
         try
         {
-            if (TooDeep(source.Text) is { } deep)
-                return ([], new PolicyError(source.Path, (int)deep.Line, (int)deep.Column, PolicyErrorCodes.YamlTooLarge, $"nested deeper than {MaxDepth} levels; a policy needs far fewer"));
-            stream.Load(new StringReader(source.Text));
+            stream.Load(new DepthLimitedParser(source.Text));
         }
         catch (YamlException ex)
         {
-            return ([], new PolicyError(source.Path, (int)ex.Start.Line, (int)ex.Start.Column, PolicyErrorCodes.YamlSyntax, ex.Message));
+            var code = ex is DepthExceededException ? PolicyErrorCodes.YamlTooLarge : PolicyErrorCodes.YamlSyntax;
+            return ([], new PolicyError(source.Path, (int)ex.Start.Line, (int)ex.Start.Column, code, ex.Message));
         }
         var docs = new List<YamlJsonDocument>();
         var budget = new Budget();
@@ -86,28 +85,6 @@ public static partial class YamlDocumentReader
             docs.Add(doc);
         }
         return (docs, null);
-    }
-
-    /// <summary>Where nesting first exceeds <see cref="MaxDepth"/>, read from the event stream (no
-    /// recursion, constant memory) before anything builds a tree; null when it never does. Anything
-    /// else that loads a YamlStream from a file calls this first.</summary>
-    public static Mark? TooDeep(string text)
-    {
-        var parser = new Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.MappingStart:
-                    if (++depth > MaxDepth) return parser.Current.Start;
-                    break;
-                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd:
-                    depth--;
-                    break;
-            }
-        }
-        return null;
     }
 
     private sealed class Budget
