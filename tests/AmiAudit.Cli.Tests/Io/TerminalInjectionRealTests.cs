@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace AmiAudit.Cli.Tests.Io;
+
+/// <summary>
+/// Issue 8, defect 8, as reported: a real process renamed with prctl(PR_SET_NAME) to "\x1b[2J\nmemcg: 0 - ok"
+/// (the kernel keeps 15 bytes: "\x1b[2J\nmemcg: 0 -") spins on every core; `probe cpu` names it as the top
+/// process of the busiest core. Console and npd output must show it escaped, on one line.
+/// </summary>
+[Trait("Category", "RealParts")]
+public class TerminalInjectionRealTests
+{
+    private const string Spinner = """
+        import ctypes, sys
+        ctypes.CDLL(None).prctl(15, b"\x1b[2J\nmemcg: 0 - ok", 0, 0, 0)
+        sys.stdout.write("renamed\n"); sys.stdout.flush()
+        while True: pass
+        """;
+
+    [Theory]
+    [InlineData("console")]
+    [InlineData("npd")]
+    public void A_process_renamed_to_a_terminal_sequence_is_printed_escaped(string format)
+    {
+        var spinners = new List<Process>();
+        try
+        {
+            foreach (var cpu in new[] { "0", "1" })
+            {
+                // Niced up for the 3 s window so it is among the busiest tasks on its core whatever else runs.
+                var psi = new ProcessStartInfo("nice", ["-n", "-19", "taskset", "-c", cpu, "python3", "-c", Spinner]) { RedirectStandardOutput = true };
+                var p = Process.Start(psi)!;
+                spinners.Add(p);
+                p.StandardOutput.ReadLine().ShouldBe("renamed");
+                File.ReadAllText($"/proc/{p.Id}/comm").ShouldBe("\u001b[2J\nmemcg: 0 -\n"); // the kernel has the hostile name
+            }
+            var r = CliProcess.Run([], ["probe", "cpu", "--window", "3s", "--format", format], TimeSpan.FromSeconds(60));
+            r.ExitCode.ShouldBeOneOf([0, 1], r.Error);
+            r.Out.ShouldNotContain('\u001b');
+            r.Out.TrimEnd('\n').Split('\n').ShouldHaveSingleItem().ShouldStartWith("cpu: ");
+            r.Out.ShouldContain("top on that core: ");
+            r.Out.ShouldContain("\\u001b[2J\\nmemcg: 0 - "); // visible, on the one line
+        }
+        finally
+        {
+            foreach (var p in spinners)
+            {
+                p.Kill();
+                p.WaitForExit();
+                p.Dispose();
+            }
+        }
+    }
+}
