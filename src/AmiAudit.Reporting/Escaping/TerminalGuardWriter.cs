@@ -17,6 +17,7 @@ public sealed class TerminalGuardWriter(TextWriter inner, bool allowColor, bool 
     private const char Esc = '\u001b';
     private const int MaxSgr = 32;
     private readonly StringBuilder _pending = new();
+    private readonly StringBuilder _out = new();
 
     public TextWriter Inner => inner;
 
@@ -32,40 +33,67 @@ public sealed class TerminalGuardWriter(TextWriter inner, bool allowColor, bool 
 #pragma warning restore CS8765
     }
 
-    public override void Write(char value) => Feed(value);
+    // Each call is checked into one buffer and handed to the inner writer in one piece: Console.Out flushes on
+    // every Write, and a write(2) per character would make a 40 KB report 40,000 system calls. The lock keeps
+    // an escape sequence split across calls from two threads (policy loading reports while collection runs)
+    // from mixing.
+    public override void Write(char value)
+    {
+        lock (_pending)
+        {
+            Feed(value);
+            Emit();
+        }
+    }
 
     public override void Write(string? value)
     {
         if (value is null) return;
-        foreach (var c in value) Feed(c);
+        Write(value.AsSpan());
     }
 
-    public override void Write(char[] buffer, int index, int count)
-    {
-        for (var i = 0; i < count; i++) Feed(buffer[index + i]);
-    }
+    public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
 
     public override void Write(ReadOnlySpan<char> buffer)
     {
-        foreach (var c in buffer) Feed(c);
+        lock (_pending)
+        {
+            foreach (var c in buffer) Feed(c);
+            Emit();
+        }
     }
 
     public override void WriteLine(string? value)
     {
-        Write(value);
-        Write(CoreNewLine);
+        lock (_pending)
+        {
+            foreach (var c in value.AsSpan()) Feed(c);
+            foreach (var c in CoreNewLine) Feed(c);
+            Emit();
+        }
     }
 
     public override void Flush()
     {
-        AbandonPending();
-        inner.Flush();
+        lock (_pending)
+        {
+            AbandonPending();
+            Emit();
+            inner.Flush();
+        }
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing) Flush();
         base.Dispose(disposing);
+    }
+
+    private void Emit()
+    {
+        if (_out.Length == 0) return;
+        inner.Write(_out.ToString());
+        _out.Clear();
     }
 
     private void Feed(char c)
@@ -79,7 +107,7 @@ public sealed class TerminalGuardWriter(TextWriter inner, bool allowColor, bool 
             }
             if (c == 'm' && _pending.Length >= 2)
             {
-                inner.Write(_pending.Append('m').ToString());
+                _out.Append(_pending.Append('m').ToString());
                 _pending.Clear();
                 return;
             }
@@ -87,7 +115,7 @@ public sealed class TerminalGuardWriter(TextWriter inner, bool allowColor, bool 
         }
         if (c is '\n' or '\t' || (c == '\r' && allowCarriageReturn))
         {
-            inner.Write(c);
+            _out.Append(c);
             return;
         }
         if (c == Esc && allowColor)
@@ -97,10 +125,10 @@ public sealed class TerminalGuardWriter(TextWriter inner, bool allowColor, bool 
         }
         if (!char.IsSurrogate(c) && ReportText.IsUnsafe(c))
         {
-            inner.Write(ReportText.EscapeChar(c));
+            _out.Append(ReportText.EscapeChar(c));
             return;
         }
-        inner.Write(c);
+        _out.Append(c);
     }
 
     /// <summary>An ESC that did not turn into a colour sequence: show it, then the characters after it as text.</summary>
@@ -109,7 +137,7 @@ public sealed class TerminalGuardWriter(TextWriter inner, bool allowColor, bool 
         if (_pending.Length == 0) return;
         var rest = _pending.ToString(1, _pending.Length - 1);
         _pending.Clear();
-        inner.Write(ReportText.EscapeChar(Esc));
-        inner.Write(rest); // '[' digits ';' — printable by construction
+        _out.Append(ReportText.EscapeChar(Esc));
+        _out.Append(rest); // '[' digits ';' — printable by construction
     }
 }
