@@ -34,13 +34,20 @@ public class TerminalInjectionRealTests
                 p.StandardOutput.ReadLine().ShouldBe("renamed");
                 File.ReadAllText($"/proc/{p.Id}/comm").ShouldBe("\u001b[2J\nmemcg: 0 -\n"); // the kernel has the hostile name
             }
-            // The same priority for amiaudit, or the spinners starve it for the whole window.
-            var r = CliProcess.Run(["nice", "-n", "-19"], ["probe", "cpu", "--window", "3s", "--format", format], TimeSpan.FromSeconds(60));
-            r.ExitCode.ShouldBeOneOf([0, 1], r.Error);
-            r.Out.ShouldNotContain('\u001b');
-            r.Out.TrimEnd('\n').Split('\n').ShouldHaveSingleItem().ShouldStartWith("cpu: ");
-            r.Out.ShouldContain("top on that core: ");
-            r.Out.ShouldContain("\\u001b[2J\\nmemcg: 0 - "); // visible, on the one line
+            // The same priority for amiaudit, or the spinners starve it for the whole window. Other work on a
+            // shared machine can still out-run the spinner on the core the verdict names: every attempt must be
+            // escaped and one line; up to four attempts to see the spinner named.
+            var named = false;
+            for (var attempt = 0; attempt < 4 && !named; attempt++)
+            {
+                var r = CliProcess.Run(["nice", "-n", "-19"], ["probe", "cpu", "--window", "3s", "--format", format], TimeSpan.FromSeconds(60));
+                r.ExitCode.ShouldBeOneOf([0, 1], r.Error);
+                r.Out.ShouldNotContain('\u001b');
+                r.Out.TrimEnd('\n').Split('\n').ShouldHaveSingleItem().ShouldStartWith("cpu: ");
+                r.Out.ShouldContain("top on that core: ");
+                named = r.Out.Contains("\\u001b[2J\\nmemcg: 0 - ", StringComparison.Ordinal); // visible, on the one line
+            }
+            named.ShouldBeTrue("the renamed spinner was never among the top processes of the busiest core");
         }
         finally
         {
