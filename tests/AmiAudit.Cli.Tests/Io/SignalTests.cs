@@ -33,7 +33,21 @@ public class SignalTests
         var outDir = Temp("sig-out");
         var output = Path.Combine(outDir, "previous.out");
         File.WriteAllText(output, "the previous, complete output\n");
-        var (args, marker) = SlowRun(verb);
+        var (args, marker, input) = SlowRun(verb);
+        try
+        {
+            Interrupt(signal, outDir, output, args, marker);
+        }
+        finally
+        {
+            // 20,000 directory entries or 2 GiB of sparse files: not left in /tmp.
+            if (input is not null) Directory.Delete(input, recursive: true);
+            Directory.Delete(outDir, recursive: true);
+        }
+    }
+
+    private static void Interrupt(int signal, string outDir, string output, string[] args, string marker)
+    {
         using var running = CliProcess.Start([], [.. args, "-o", output], new Dictionary<string, string> { ["AMIAUDIT_TRACE"] = "1" });
         running.WaitForError(marker, TimeSpan.FromSeconds(60));
         Thread.Sleep(150); // well inside the slow part
@@ -50,17 +64,25 @@ public class SignalTests
     }
 
     /// <summary>A command line that stays busy for many seconds, and the stderr trace line that says it got there.</summary>
-    private static (string[] Args, string Marker) SlowRun(string verb) => verb switch
+    private static (string[] Args, string Marker, string? Input) SlowRun(string verb)
     {
-        // The CPU probe's sampling window: 30 s of sleeping between /proc/stat reads.
-        "probe" => (["probe", "cpu", "--window", "30s", "--format", "json"], "trace:"),
-        // Hashing four 512 MiB (sparse) node-agent binaries: seconds inside one collector.
-        "collect" => (["collect", "--root", SlowRoot()], "collector binaries"),
-        "scan" => (["scan", "--root", SlowRoot(), "--format", "json"], "collector binaries"),
-        // Thousands of snapshots (hard links to one file: no disk space) streamed and parsed.
-        "diff" => (["diff", BigFolder(), ZoneB, "--format", "json"], "diff: sides resolved"),
-        _ => throw new ArgumentOutOfRangeException(nameof(verb)),
-    };
+        switch (verb)
+        {
+            case "probe":
+                // The CPU probe's sampling window: 30 s of sleeping between /proc/stat reads.
+                return (["probe", "cpu", "--window", "30s", "--format", "json"], "trace:", null);
+            case "collect" or "scan":
+                // Hashing four 512 MiB (sparse) node-agent binaries: seconds inside one collector.
+                var root = SlowRoot();
+                return (verb == "scan" ? ["scan", "--root", root, "--format", "json"] : ["collect", "--root", root], "collector binaries", root);
+            case "diff":
+                // Thousands of snapshots (hard links to one file: no disk space) streamed and parsed.
+                var folder = BigFolder();
+                return (["diff", folder, ZoneB, "--format", "json"], "diff: sides resolved", folder);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(verb));
+        }
+    }
 
     private static string SlowRoot()
     {
