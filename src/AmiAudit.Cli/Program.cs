@@ -16,6 +16,8 @@ public static partial class Program
         var env = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
         var interactive = !Console.IsOutputRedirected && !env.ContainsKey("NO_COLOR") && !env.ContainsKey("CI");
+        // First, so a Ctrl-C during start-up already stops us the documented way (exit 130, no temp files).
+        using var interruption = Interruption.Install();
         var context = new CliContext
         {
             ConsoleWidth = interactive ? TerminalWidth() : 80,
@@ -25,10 +27,12 @@ public static partial class Program
             Clock = TimeProvider.System,
             AppDirectory = AppContext.BaseDirectory,
             Interactive = interactive,
+            Interruption = interruption,
         };
         var code = Run(args, context);
         context.Trace("exit");
-        return code;
+        // A signal that came after the verb finished still means the run was interrupted.
+        return interruption.ExitCode ?? code;
     }
 
     private static int TerminalWidth()
@@ -40,6 +44,21 @@ public static partial class Program
     /// <summary>Runs the CLI against injected edges (tests call this in-process).</summary>
     public static int Run(string[] args, CliContext context)
     {
+        // Every byte to the console passes the terminal guard; host text was escaped where it entered a line.
+        context = context.Guarded();
+        try
+        {
+            return RunGuarded(args, context);
+        }
+        finally
+        {
+            context.Out.Flush();
+            context.Error.Flush();
+        }
+    }
+
+    private static int RunGuarded(string[] args, CliContext context)
+    {
         context.Trace("main");
         var root = BuildRoot(context, args.Length > 0 ? args[0] : null);
         context.Trace("commands built");
@@ -47,9 +66,9 @@ public static partial class Program
         context.Trace("parsed");
         if (parse.Errors.Count > 0 && !IsHelpOrVersion(args))
         {
-            foreach (var error in parse.Errors) context.Error.WriteLine($"amiaudit: {error.Message}");
+            foreach (var error in parse.Errors) context.Diagnostic($"amiaudit: {error.Message}");
             var verb = parse.CommandResult.Command == root ? "" : " " + string.Join(' ', VerbPath(parse.CommandResult.Command, root));
-            context.Error.WriteLine($"Run 'amiaudit{verb} --help' for usage.");
+            context.Diagnostic($"Run 'amiaudit{verb} --help' for usage.");
             return ExitCodes.Usage;
         }
         try
@@ -59,11 +78,17 @@ public static partial class Program
                 Output = context.Out,
                 Error = context.Error,
                 EnableDefaultExceptionHandler = false,
+                // Signals are ours (Interruption): System.CommandLine's handler only reaches async actions.
+                ProcessTerminationTimeout = null,
             });
         }
         catch (Exception e)
         {
             return Report(e, context);
+        }
+        finally
+        {
+            context.Trace("verb done");
         }
     }
 
@@ -75,16 +100,22 @@ public static partial class Program
                 return Report(agg.InnerExceptions[0], context);
             case TargetInvocationException { InnerException: { } inner }:
                 return Report(inner, context);
+            case OperationCanceledException when context.Interruption.ExitCode is { } signalled:
+                context.Diagnostic($"amiaudit: interrupted by {context.Interruption.SignalName}; nothing was written");
+                return signalled;
             case InvalidInputException invalid:
-                foreach (var p in invalid.Problems) context.Error.WriteLine(p);
-                if (invalid.Problems.Count > 1) context.Error.WriteLine($"amiaudit: {invalid.Problems.Count} problems; nothing was evaluated.");
+                foreach (var p in invalid.Problems) context.Diagnostic(p);
+                if (invalid.Problems.Count > 1) context.Diagnostic($"amiaudit: {invalid.Problems.Count} problems; nothing was evaluated.");
                 return ExitCodes.InvalidInput;
             case UsageException usage:
-                context.Error.WriteLine($"amiaudit: {usage.Message}");
+                context.Diagnostic($"amiaudit: {usage.Message}");
                 return ExitCodes.Usage;
+            case OutputException output:
+                context.Diagnostic($"amiaudit: {output.Message}");
+                return ExitCodes.IoError;
             default:
-                context.Error.WriteLine($"amiaudit: internal error: {e.GetType().Name}: {e.Message}");
-                context.Error.WriteLine("This is a bug; please report it with the command line and this output.");
+                context.Diagnostic($"amiaudit: internal error: {e.GetType().Name}: {e.Message}");
+                context.Diagnostic("This is a bug; please report it with the command line and this output.");
                 if (context.Environment.ContainsKey("AMIAUDIT_DEBUG")) context.Error.WriteLine(e.ToString());
                 return ExitCodes.Internal;
         }
@@ -103,7 +134,8 @@ public static partial class Program
             "  amiaudit diff zone-a zone-b\n" +
             "  amiaudit collect --root /mnt/image --out snapshot.json\n" +
             "  amiaudit policy validate my-policies/\n\n" +
-            "Exit codes: 0 passed, 1 gate failed, 2 usage error, 3 invalid input, 4 collection failed, 70 internal error.");
+            "Exit codes: 0 passed, 1 gate failed, 2 usage error, 3 invalid input, 4 collection failed, 70 internal error,\n" +
+            "74 output not written, 130/143 interrupted (SIGINT/SIGTERM).");
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(ToolVersionOption.Create(context));
         var verbs = Verbs().ToList();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Model;
 
 namespace AmiAudit.Cli.Commands;
@@ -13,7 +14,7 @@ public sealed class CollectCommand : IVerb
         var live = new Option<bool>("--live") { Description = "Collect the running node: offline facts from / plus live unit, container and probe state." };
         var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, journal and Docker socket are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
         var window = new Option<string>("--window") { Description = "Sampling window for live rates and the CPU probe (e.g. 10s; 0 = single reading).", DefaultValueFactory = _ => "0s" };
-        var output = new Option<string?>("--out", "-o") { Description = "Snapshot file to write (atomically). Default: standard output." };
+        var output = new Option<string?>("--out", "-o") { Description = "Snapshot file to write (atomically: temp file + rename; a device or FIFO is written through). Default or '-': standard output." };
         var labels = new Option<string[]>("--label") { Description = "Attach a label to the target: KEY=VALUE (repeatable), e.g. --label pool=gpu." };
         var imageId = new Option<string?>("--image-id") { Description = "Record the AMI id (e.g. ami-0abc…) in the snapshot's target." };
         var az = new Option<string?>("--az") { Description = "Record the availability zone (e.g. us-east-1a) in the snapshot's target." };
@@ -39,9 +40,7 @@ public sealed class CollectCommand : IVerb
                 AvailabilityZone = parse.GetValue(az),
             });
             if (snapshot is null) return ExitCodes.CollectionFailed;
-            var json = SnapshotJson.Serialize(snapshot);
-            if (outPath is null) context.Out.Write(json);
-            else AtomicFile.WriteAllText(outPath, json);
+            OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
             return ExitCodes.Passed;
         });
         return command;
@@ -56,7 +55,7 @@ public sealed class CollectCommand : IVerb
         }
         catch (CollectionFailedException e)
         {
-            context.Error.WriteLine(e.Message);
+            context.Diagnostic(e.Message);
             return null;
         }
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime;
 using AmiAudit.Cli.Diff;
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Evaluation;
 using AmiAudit.Reporting;
 using AmiAudit.Reporting.Diff;
@@ -60,6 +61,11 @@ public sealed class DiffCommand : IVerb
                 _ => throw new UsageException("give two sides (amiaudit diff A B), --root twice (amiaudit diff --root OLD --root NEW), or --root once and one side (amiaudit diff --root DIR live)"),
             };
             context.Trace("diff: sides resolved");
+            var outPath = parse.GetValue(output);
+            // Refused before any work: the run would replace a file it reads.
+            var inputs = pair.A.Inputs("side A").Concat(pair.B.Inputs("side B")).ToList();
+            if (env.Source is { } configFile) inputs.Add(new InputRef("--config", configFile));
+            InputsAndOutput.EnsureDistinct(outPath, inputs);
 
             var ignores = env.Ignore.Concat(parse.GetValue(ignore) ?? []).ToList();
             var matcher = new CoreDiff.GlobMatcher(ignores);
@@ -67,25 +73,23 @@ public sealed class DiffCommand : IVerb
             GCSettings.LatencyMode = GCLatencyMode.Batch;
             var (a, b, sorted) = SideLoader.Load(pair.A, pair.B, matcher, context);
 
-            foreach (var p in sorted) context.Error.WriteLine($"amiaudit: skipped {p.Path}: {p.Message}");
+            foreach (var p in sorted) context.Diagnostic($"amiaudit: skipped {p.Path}: {p.Message}");
             var unusable = new[] { a, b }.Where(s => s.Nodes == 0).Select(s => s.Name).ToList();
             if (unusable.Count > 0)
                 throw new InvalidInputException([.. unusable.Select(n => $"amiaudit: side '{n}' has no usable snapshot ({sorted.Count(p => p.Side == n)} skipped); nothing was compared")]);
 
             var result = CoreDiff.DiffEngine.Compare(a, b, new CoreDiff.DiffOptions { NameA = a.Name, NameB = b.Name, Ignore = ignores, LoadProblems = sorted });
             context.Trace("diff: compared");
-            var outPath = parse.GetValue(output);
             var ctx = new ReportContext
             {
                 ToolVersion = typeof(DiffCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
                 GeneratedAt = context.Now,
                 TemplateDirectory = Path.Combine(context.AppDirectory, "templates"),
-                Color = context.Interactive && outPath is null,
+                Color = context.Interactive && OutputFile.IsStandardOutput(outPath),
                 Width = 80,
             };
             var text = DiffReporters.Get(parse.GetValue(format) ?? "console").Render(result, ctx);
-            if (outPath is null) context.Out.Write(text);
-            else AtomicFile.WriteAllText(outPath, text);
+            OutputFile.Write(context, outPath, text);
             context.Trace("diff: rendered");
 
             return CommonOptions.ParseSeverity(parse.GetValue(failOn)) is { } gate && result.AtOrAbove(gate).Any()

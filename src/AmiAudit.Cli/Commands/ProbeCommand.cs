@@ -1,11 +1,13 @@
 using System.CommandLine;
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Collectors.Probes;
 using AmiAudit.Collectors.Probes.Cpu;
 using AmiAudit.Collectors.Probes.Ena;
 using AmiAudit.Collectors.Probes.Memcg;
 using AmiAudit.Core.Health;
 using AmiAudit.Core.Model;
+using AmiAudit.Reporting.Escaping;
 
 namespace AmiAudit.Cli.Commands;
 
@@ -44,10 +46,15 @@ public sealed class ProbeCommand : IVerb
             var host = new HostPaths(parse.GetValue(hostRoot));
             if (!Directory.Exists(host.Root)) throw new InvalidInputException($"--host-root {host.Root}: no such directory");
             var log = parse.GetValue(kernelLog);
-            if (log is not null && !File.Exists(log)) throw new InvalidInputException($"--kernel-log {log}: no such file");
+            var path = parse.GetValue(output);
+            InputsAndOutput.EnsureDistinct(path, log is null ? [] : [new InputRef("--kernel-log", log)]);
             var span = Durations.Parse(parse.GetValue(window), "--window");
-            var facts = Collect(probe, host, span, log, context);
+            ProbeFacts facts;
+            using (var logStream = log is null ? null : OpenKernelLog(log))
+                facts = Collect(probe, host, span, log, logStream, context);
+            context.Interruption.ThrowIfRequested();
             var loops = probe is "all" or "loops" ? CrashLoops(host, span, context) : null;
+            context.Interruption.ThrowIfRequested();
 
             var verdicts = Verdicts(facts);
             if (loops is not null) verdicts.AddRange(LoopVerdicts(loops));
@@ -55,23 +62,48 @@ public sealed class ProbeCommand : IVerb
             {
                 "json" => SnapshotJson.Serialize((loops ?? new Snapshot()) with { Target = new TargetInfo { Kind = "live", CollectedAt = context.Now, Root = host.Root }, Probes = facts }),
                 "prometheus" => ProbeMetrics.ToPrometheus(facts),
-                "npd" => NpdLine(facts, verdicts) + "\n",
-                _ => string.Join("\n", verdicts) + "\n",
+                "npd" => ConsoleLines([NpdLine(facts, verdicts)]),
+                _ => ConsoleLines(verdicts),
             };
-            var path = parse.GetValue(output);
-            if (path is null) context.Out.Write(text);
-            else AtomicFile.WriteAllText(path, text);
+            OutputFile.Write(context, path, text);
             return fmt == "npd" ? Math.Max(NpdExit(facts), loops is not null && NodeHealth.CrashLoops(loops).Any() ? 1 : 0) : ExitCodes.Passed;
         });
         return command;
     }
 
-    internal static ProbeFacts Collect(string probe, HostPaths host, TimeSpan window, string? kernelLog, CliContext context)
+    /// <summary>
+    /// Console and npd text: one verdict per line. Verdicts quote the host (process names from /proc/PID/comm,
+    /// unit and container names, kernel-log excerpts), so each goes through <see cref="ReportText.Printable"/>:
+    /// a process renamed to "\x1b[2J\nmemcg: 0 - ok" prints as one line with visible escapes, not a cleared
+    /// screen and a forged verdict.
+    /// </summary>
+    internal static string ConsoleLines(IEnumerable<string> verdicts) =>
+        string.Concat(verdicts.Select(v => ReportText.Printable(v) + "\n"));
+
+    /// <summary>--kernel-log through the input-file guards: a FIFO or /dev/zero is refused (exit 3), not read forever.</summary>
+    private static Stream OpenKernelLog(string path)
+    {
+        try
+        {
+            return InputFile.OpenStream(path, InputFile.KernelLogMaxBytes);
+        }
+        catch (InputFileException e)
+        {
+            throw new InvalidInputException(e.Reason == "no such file" ? $"--kernel-log {path}: no such file" : $"{path}:1:1: {e.Reason}; not a kernel log");
+        }
+    }
+
+    internal static ProbeFacts Collect(string probe, HostPaths host, TimeSpan window, string? kernelLog, Stream? kernelLogStream, CliContext context)
     {
         var facts = new ProbeFacts();
+        var stop = context.Interruption;
         if (probe is "all" or "memcg") facts = facts with { Memcg = MemcgReader.Read(host) };
-        if (probe is "all" or "ena") facts = facts with { Ena = EnaReader.Read(host, new EnaProbeOptions { KernelLogFile = kernelLog }) };
-        if (probe is "all" or "cpu") facts = facts with { Cpu = CpuReader.Read(host, new CpuProbeOptions { Window = window, Clock = context.Clock }) };
+        stop.ThrowIfRequested();
+        if (probe is "all" or "ena") facts = facts with { Ena = EnaReader.Read(host, new EnaProbeOptions { KernelLogFile = kernelLog, KernelLogStream = kernelLogStream }) };
+        stop.ThrowIfRequested();
+        // The sampling window sleeps on the interruption token: SIGINT ends a 30 s window at once.
+        if (probe is "all" or "cpu")
+            facts = facts with { Cpu = CpuReader.Read(host, new CpuProbeOptions { Window = window, Clock = context.Clock, Sleep = t => { if (stop.Token.WaitHandle.WaitOne(t)) stop.ThrowIfRequested(); } }) };
         return facts;
     }
 

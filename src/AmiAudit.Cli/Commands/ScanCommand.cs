@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Evaluation;
 using AmiAudit.Core.Model;
 using AmiAudit.Core.Policies;
@@ -48,6 +49,14 @@ public sealed class ScanCommand : IVerb
             var policyPaths = parse.GetValue(policy) ?? [];
             var varValues = parse.GetValue(vars) ?? [];
             var waiverPath = parse.GetValue(waivers);
+            var outPath = parse.GetValue(output);
+            // Refused before any work: the run would replace a file it reads.
+            var inputs = policyPaths.Length == 0
+                ? [InputRef.Folder("built-in policies", PolicyFiles.BuiltInDirectory(context), InputRef.Yaml)]
+                : PolicyFiles.Inputs(policyPaths, "--policy").ToList();
+            if (waiverPath is not null) inputs.Add(new InputRef("--waivers", waiverPath));
+            if (parse.GetValue(snapshotFile) is { } snapshotPath) inputs.Add(new InputRef("--snapshot", snapshotPath));
+            InputsAndOutput.EnsureDistinct(outPath, inputs);
             var loading = Task.Run(() => (Policies: PolicyFiles.Load(policyPaths, varValues, context), Waivers: PolicyFiles.LoadWaivers(waiverPath)));
 
             var request = new Collection.Request { Root = parse.GetValue(root), Live = parse.GetValue(live) };
@@ -81,12 +90,11 @@ public sealed class ScanCommand : IVerb
                 ToolVersion = typeof(ScanCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
                 GeneratedAt = context.Now,
                 TemplateDirectory = Path.Combine(context.AppDirectory, "templates"),
-                Color = context.Interactive && fmt == "console" && parse.GetValue(output) is null,
+                Color = context.Interactive && fmt == "console" && OutputFile.IsStandardOutput(outPath),
                 Width = context.ConsoleWidth,
             });
             context.Trace("rendered");
-            if (parse.GetValue(output) is { } path) AtomicFile.WriteAllText(path, text);
-            else context.Out.Write(text);
+            OutputFile.Write(context, outPath, text);
             return result.GateFailed ? ExitCodes.GateFailed : ExitCodes.Passed;
         });
         return command;

@@ -1,4 +1,5 @@
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Policies.Loading;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -19,14 +20,23 @@ internal sealed record DiffEnvironments(string? Source, IReadOnlyDictionary<stri
         var named = new Dictionary<string, DiffEnvironment>(StringComparer.Ordinal);
         var ignore = new List<string>();
         if (path is null) return new DiffEnvironments(null, named, ignore);
-        if (!File.Exists(path)) throw new InvalidInputException($"amiaudit: --config {path}: no such file");
+        string text;
+        try
+        {
+            text = InputFile.ReadAllText(path, InputFile.ConfigMaxBytes);
+        }
+        catch (InputFileException e)
+        {
+            throw new InvalidInputException(e.Reason == "no such file"
+                ? $"amiaudit: --config {path}: no such file"
+                : $"{path}:1:1: {e.Reason}; not an amiaudit.yaml");
+        }
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var problems = new List<string>();
         try
         {
-            if (new FileInfo(path).Length > PolicyFiles.MaxBytes) throw new InvalidInputException($"{path}:1:1: larger than {PolicyFiles.MaxBytes / 1024 / 1024} MiB; not an amiaudit.yaml");
             var stream = new YamlStream();
-            stream.Load(new DepthLimitedParser(File.ReadAllText(path)));
+            stream.Load(new DepthLimitedParser(text));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return new DiffEnvironments(path, named, ignore);
             if (root.Children.TryGetValue(new YamlScalarNode("environments"), out var envNode))
             {

@@ -1,10 +1,18 @@
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 
 namespace AmiAudit.Cli.Diff;
 
-/// <summary>One side of a diff: snapshot files to stream, an image root to collect, or the live host.</summary>
+/// <summary>One side of a diff: snapshot files to stream (from <see cref="Folder"/> when a directory was named),
+/// an image root to collect, or the live host.</summary>
 internal sealed record DiffSide(string Name, IReadOnlyList<string> Files, string? RootDir, bool Live = false)
 {
+    public string? Folder { get; init; }
+
+    /// <summary>What this side reads, for <see cref="InputsAndOutput"/>: its snapshot files, and its folder's *.json.</summary>
+    public IEnumerable<InputRef> Inputs(string option) =>
+        Folder is { } folder ? [InputRef.Folder(option, folder, InputRef.Json)] : Files.Select(f => new InputRef(option, f));
+
     /// <summary>The word that names the running host as a side (<c>amiaudit diff live zone-b/</c>). It wins over a
     /// file or directory called "live" in the working directory; write <c>./live</c> for that.</summary>
     public const string LiveKeyword = "live";
@@ -16,13 +24,13 @@ internal sealed record DiffSide(string Name, IReadOnlyList<string> Files, string
     public static DiffSide Resolve(string arg, DiffEnvironments env)
     {
         if (string.Equals(arg, LiveKeyword, StringComparison.Ordinal)) return LiveHost();
-        if (File.Exists(arg)) return new DiffSide(Label(arg), [arg], null);
+        if (File.Exists(arg)) return SingleFile(arg, Label(arg));
         if (Directory.Exists(arg)) return FromDirectory(arg, Label(arg));
         if (env.Named.TryGetValue(arg, out var target))
         {
             if (target.Live) return LiveHost() with { Name = arg };
             if (target.Root is { } root) return Root(root, arg);
-            if (File.Exists(target.Snapshots)) return new DiffSide(arg, [target.Snapshots!], null);
+            if (File.Exists(target.Snapshots)) return SingleFile(target.Snapshots!, arg);
             if (Directory.Exists(target.Snapshots)) return FromDirectory(target.Snapshots!, arg);
             throw new InvalidInputException($"amiaudit: environment '{arg}' ({env.Source}): snapshots path {target.Snapshots} does not exist");
         }
@@ -32,11 +40,26 @@ internal sealed record DiffSide(string Name, IReadOnlyList<string> Files, string
         throw new InvalidInputException($"amiaudit: '{arg}' is neither a snapshot file, a directory, 'live' nor a known environment; {known}");
     }
 
+    /// <summary>A snapshot named directly: a FIFO or device is refused here (exit 3), before anything is loaded.
+    /// (Files inside a folder are checked as they are read, and skipped with a message.)</summary>
+    private static DiffSide SingleFile(string path, string name)
+    {
+        try
+        {
+            InputFile.Check(path, InputFile.SnapshotMaxBytes);
+        }
+        catch (InputFileException e)
+        {
+            throw new InvalidInputException($"{path}:1:1: {e.Reason}; not a snapshot");
+        }
+        return new DiffSide(name, [path], null);
+    }
+
     /// <summary>A directory holding *.json is a group of snapshots; one holding etc/ or usr/ is an image root.</summary>
     private static DiffSide FromDirectory(string dir, string name)
     {
         var files = Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal).ToList();
-        if (files.Count > 0) return new DiffSide(name, files, null);
+        if (files.Count > 0) return new DiffSide(name, files, null) { Folder = dir };
         if (Directory.Exists(Path.Combine(dir, "etc")) || Directory.Exists(Path.Combine(dir, "usr"))) return Root(dir, name);
         throw new InvalidInputException($"amiaudit: {dir}: no *.json snapshots in this directory (and it is not an image root)");
     }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using AmiAudit.Cli.Infrastructure;
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Diff;
 using AmiAudit.Core.Model;
 
@@ -41,7 +42,7 @@ internal static class SideLoader
         items.AddRange(a.Files.Select(f => (accA, f)));
         items.AddRange(b.Files.Select(f => (accB, f)));
         var problems = new ConcurrentBag<LoadProblem>();
-        Stream(items, matcher, problems);
+        Stream(items, matcher, problems, context.Interruption.Token);
         if (context.Environment.ContainsKey("AMIAUDIT_TRACE"))
             context.Trace($"diff: {items.Count} snapshot files loaded; CPU {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s, " +
                 $"GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB");
@@ -61,7 +62,8 @@ internal static class SideLoader
             ? $"{DiffSide.LiveKeyword} ({host})"
             : side.Name;
 
-    private static void Stream(List<(SideAccumulator Into, string Path)> items, GlobMatcher matcher, ConcurrentBag<LoadProblem> problems)
+    /// <param name="cancel">SIGINT/SIGTERM: workers stop claiming files and the accumulating loop throws.</param>
+    private static void Stream(List<(SideAccumulator Into, string Path)> items, GlobMatcher matcher, ConcurrentBag<LoadProblem> problems, CancellationToken cancel)
     {
         if (items.Count == 0) return;
         var workers = Math.Clamp(Environment.ProcessorCount, 1, items.Count);
@@ -71,7 +73,7 @@ internal static class SideLoader
         var gate = new object();
         var next = -1;
         using var window = new SemaphoreSlim(WindowPerCore * workers);
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         // Flattened snapshots are recycled once accumulated (their dictionaries were most of the flattening's allocations).
         var spare = new ConcurrentBag<FlatSnapshot>();
 
@@ -82,6 +84,7 @@ internal static class SideLoader
                 while (true)
                 {
                     window.Wait(stop.Token);
+                    stop.Token.ThrowIfCancellationRequested();
                     var i = Interlocked.Increment(ref next);
                     if (i >= items.Count) return;
                     try
@@ -107,13 +110,18 @@ internal static class SideLoader
 
         var threads = Enumerable.Range(0, workers).Select(n => new Thread(Work) { IsBackground = true, Name = $"diff-load-{n}" }).ToList();
         threads.ForEach(t => t.Start());
+        using var wake = cancel.Register(() => { lock (gate) Monitor.PulseAll(gate); });
         try
         {
             for (var k = 0; k < items.Count; k++)
             {
                 lock (gate)
                 {
-                    while (!ready[k]) Monitor.Wait(gate);
+                    while (!ready[k])
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        Monitor.Wait(gate);
+                    }
                 }
                 failures[k]?.Throw();
                 if (results[k] is { } flat)
@@ -138,17 +146,15 @@ internal static class SideLoader
         byte[]? buffer = null;
         try
         {
-            using var handle = File.OpenHandle(path);
-            var length = RandomAccess.GetLength(handle);
-            if (length > SnapshotFiles.MaxBytes)
-            {
-                problems.Add(new LoadProblem { Side = side, Path = path, Message = $"larger than {SnapshotFiles.MaxBytes / 1024 / 1024} MiB; not a snapshot" });
-                return null;
-            }
+            // Regular files only, opened without blocking: a FIFO or /dev/zero in the folder is skipped, not read.
+            using var file = InputFile.Open(path, SnapshotFiles.MaxBytes);
+            var handle = file.Handle;
+            var length = file.Length;
             // Pooled, not File.ReadAllBytes: a snapshot (~160 KB) lands on the large-object heap, and thousands of
             // them forced a gen-2 collection every ~20 files (a third of the run was GC and page faults).
             buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, length));
             var read = 0;
+            // At most st_size bytes are read: a file that grows meanwhile cannot push past the cap.
             while (read < length)
             {
                 var n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read);
@@ -161,6 +167,10 @@ internal static class SideLoader
         catch (SnapshotFormatException e)
         {
             problems.Add(new LoadProblem { Side = side, Path = path, Message = $"{e.Line}:{e.Column}: {e.Problem}" });
+        }
+        catch (InputFileException e)
+        {
+            problems.Add(new LoadProblem { Side = side, Path = path, Message = e.Reason.StartsWith("larger than", StringComparison.Ordinal) ? e.Reason + "; not a snapshot" : e.Reason });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,5 @@
+using AmiAudit.Reporting.Escaping;
+
 namespace AmiAudit.Cli.Infrastructure;
 
 /// <summary>The composition root's injected edges: console streams, environment, clock, base directory.</summary>
@@ -13,6 +15,8 @@ public sealed class CliContext
     public bool Interactive { get; init; }
     /// <summary>Terminal width for console output; 80 when not a terminal so files and CI logs are stable.</summary>
     public int ConsoleWidth { get; init; } = 80;
+    /// <summary>SIGINT / SIGTERM: the token verbs check, and the temp files a stop removes.</summary>
+    public Interruption Interruption { get; init; } = new();
 
     /// <summary>SOURCE_DATE_EPOCH (reproducible-builds convention) pins "now" so outputs are byte-stable in tests.</summary>
     public DateTimeOffset Now =>
@@ -22,9 +26,37 @@ public sealed class CliContext
 
     private readonly System.Diagnostics.Stopwatch _since = System.Diagnostics.Stopwatch.StartNew();
 
+    /// <summary>
+    /// One line on stderr. Paths, file names and messages in it may come from the host (a file named with an ESC
+    /// in a diff folder), so the whole line goes through <see cref="ReportText.Printable"/>: control characters,
+    /// bidi overrides and embedded newlines become visible escapes and cannot forge a second line.
+    /// Every stderr line of the CLI is written here (CliOutputDisciplineTests holds the sources to it).
+    /// </summary>
+    public void Diagnostic(string line) => Error.WriteLine(ReportText.Printable(line));
+
+    /// <summary>A progress line on an interactive stderr, redrawn in place; null clears it.</summary>
+    public void Progress(string? text)
+    {
+        if (!Interactive) return;
+        Error.Write(text is null ? "\r" + new string(' ', 36) + "\r" : "\r" + ReportText.Printable(text));
+    }
+
+    /// <summary>The same context writing through <see cref="TerminalGuardWriter"/>s (Program.Run does this for every run).</summary>
+    public CliContext Guarded() => Out is TerminalGuardWriter ? this : new CliContext
+    {
+        Out = new TerminalGuardWriter(Out, allowColor: Interactive),
+        Error = new TerminalGuardWriter(Error, allowColor: Interactive, allowCarriageReturn: Interactive),
+        Environment = Environment,
+        Clock = Clock,
+        AppDirectory = AppDirectory,
+        Interactive = Interactive,
+        ConsoleWidth = ConsoleWidth,
+        Interruption = Interruption,
+    };
+
     /// <summary>AMIAUDIT_TRACE=1 prints elapsed milliseconds per phase to stderr (how the benchmarks were profiled).</summary>
     public void Trace(string phase)
     {
-        if (Environment.ContainsKey("AMIAUDIT_TRACE")) Error.WriteLine($"trace: {_since.Elapsed.TotalMilliseconds,8:F1} ms  {phase}");
+        if (Environment.ContainsKey("AMIAUDIT_TRACE")) Diagnostic($"trace: {_since.Elapsed.TotalMilliseconds,8:F1} ms  {phase}");
     }
 }

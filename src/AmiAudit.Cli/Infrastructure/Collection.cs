@@ -38,8 +38,13 @@ public static class Collection
             ExtraBinaries = request.ExtraBinaries,
             HostRoot = request.HostRoot,
             Window = request.Window,
-            Progress = cli.Interactive ? new Progress<string>(name => cli.Error.Write($"\rcollecting: {name,-24}"))
-                : cli.Environment.ContainsKey("AMIAUDIT_TRACE") ? new SyncProgress(name => cli.Trace("collector " + name)) : null,
+            // Called before each collector: also where a SIGINT/SIGTERM stops the collection loop.
+            Progress = new SyncProgress(name =>
+            {
+                cli.Interruption.ThrowIfRequested();
+                if (cli.Interactive) cli.Progress($"collecting: {name,-24}");
+                else cli.Trace("collector " + name);
+            }),
         };
         var seed = new Snapshot
         {
@@ -55,7 +60,8 @@ public static class Collection
             },
         };
         var snapshot = SnapshotCollector.Collect(context, seed);
-        if (cli.Interactive) cli.Error.Write("\r" + new string(' ', 36) + "\r");
+        if (cli.Interactive) cli.Progress(null);
+        cli.Interruption.ThrowIfRequested();
 
         if (NothingCollected(snapshot))
             throw new CollectionFailedException($"amiaudit: nothing could be collected from {root}: no os-release, systemd units, packages, containers or bootstrap scripts — is it the image's root file system?");
@@ -70,6 +76,7 @@ public static class Collection
     {
         var root = request.Live ? request.Root ?? request.HostRoot : request.Root;
         if (paths.Count == 0 || root is null) return snapshot;
+        cli.Interruption.ThrowIfRequested();
         var context = new CollectionContext
         {
             Fs = new RootFileSystem(root),

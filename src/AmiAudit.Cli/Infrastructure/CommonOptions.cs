@@ -8,7 +8,7 @@ public static class CommonOptions
 {
     public static Option<string?> Output() => new("--output", "-o")
     {
-        Description = "Write the report to this file (atomically: temp file + rename) instead of standard output.",
+        Description = "Write the report to this file (atomically: temp file + rename; a device or FIFO is written through) instead of standard output ('-').",
     };
 
     public static Option<string?> FailOn() => new("--fail-on")

@@ -1,3 +1,4 @@
+using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Policies;
 
 namespace AmiAudit.Cli.Infrastructure;
@@ -6,29 +7,43 @@ namespace AmiAudit.Cli.Infrastructure;
 public static class PolicyFiles
 {
     /// <summary>Policy files are small; a cap keeps a mistaken --policy /var/log/huge from eating memory.</summary>
-    public const long MaxBytes = 8 * 1024 * 1024;
+    public const long MaxBytes = InputFile.PolicyMaxBytes;
 
     /// <summary>Built-in policies ship beside the binary (see the Cli csproj).</summary>
     public static string BuiltInDirectory(CliContext context) => Path.Combine(context.AppDirectory, "policies");
 
+    /// <summary>Reads every policy file through <see cref="InputFile"/>. A file named directly that is not a
+    /// regular file (a FIFO, /dev/zero) is a <c>file:1:1</c> problem; one found inside a folder is skipped with a
+    /// diagnostic, so a stray socket in policies/ does not stop the gate.</summary>
     public static IReadOnlyList<PolicySource> Read(IReadOnlyList<string> paths, CliContext context)
     {
-        var files = new List<string>();
+        var files = new List<(string Path, bool InFolder)>();
         var problems = new List<string>();
         foreach (var p in paths.Count == 0 ? [BuiltInDirectory(context)] : paths)
         {
-            if (Directory.Exists(p))
-                files.AddRange(Directory.EnumerateFiles(p).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            else if (File.Exists(p)) files.Add(p);
+            var status = Posix.StatPath(p);
+            if (status.Kind == FileKind.Directory)
+                files.AddRange(Directory.EnumerateFiles(p).Where(f => InputRef.Yaml(f)).Order(StringComparer.Ordinal).Select(f => (f, true)));
+            else if (status.Kind != FileKind.Missing) files.Add((p, false));
             else problems.Add($"{p}:1:1: no such policy file or directory");
         }
         var sources = new List<PolicySource>();
         var verified = PreverifiedDigests(context);
         var builtIn = Path.GetFullPath(BuiltInDirectory(context));
-        foreach (var f in files.Distinct(StringComparer.Ordinal))
+        foreach (var (f, inFolder) in files.DistinctBy(f => f.Path, StringComparer.Ordinal))
         {
-            if (new FileInfo(f).Length > MaxBytes) { problems.Add($"{f}:1:1: larger than {MaxBytes / 1024 / 1024} MiB; not a policy file"); continue; }
-            var bytes = File.ReadAllBytes(f);
+            context.Interruption.ThrowIfRequested();
+            byte[] bytes;
+            try
+            {
+                bytes = InputFile.ReadAllBytes(f, MaxBytes);
+            }
+            catch (InputFileException e)
+            {
+                if (inFolder && !e.Reason.StartsWith("larger than", StringComparison.Ordinal)) context.Diagnostic($"amiaudit: skipped {f}: {e.Reason}");
+                else problems.Add($"{f}:1:1: {e.Reason}; not a policy file");
+                continue;
+            }
             sources.Add(new PolicySource(DisplayName(f, builtIn), System.Text.Encoding.UTF8.GetString(bytes))
             {
                 SchemaPreverified = verified.Contains(Digest(bytes)),
@@ -38,6 +53,10 @@ public static class PolicyFiles
         if (sources.Count == 0) throw new InvalidInputException($"{string.Join(", ", paths)}:1:1: no *.yaml policy files found");
         return sources;
     }
+
+    /// <summary>What a verb reading <paramref name="paths"/> (or the built-in policies) reads, for <see cref="InputsAndOutput"/>.</summary>
+    public static IEnumerable<InputRef> Inputs(IReadOnlyList<string> paths, string option) =>
+        paths.Select(p => Directory.Exists(p) ? InputRef.Folder(option, p, InputRef.Yaml) : new InputRef(option, p));
 
     /// <summary>File beside the built-in policies listing the sha256 of each policy text the test suite
     /// validated against policies.schema.json (PolicyDigestsTests keeps it current). Content-addressed:
@@ -49,8 +68,14 @@ public static class PolicyFiles
     private static HashSet<string> PreverifiedDigests(CliContext context)
     {
         var path = Path.Combine(BuiltInDirectory(context), DigestsFile);
-        if (!File.Exists(path)) return [];
-        return [.. File.ReadAllLines(path).Select(l => l.Split(' ', 2)[0]).Where(d => d.Length == 64)];
+        try
+        {
+            return [.. InputFile.ReadAllText(path, InputFile.SmallMaxBytes).Split('\n').Select(l => l.Split(' ', 2)[0]).Where(d => d.Length == 64)];
+        }
+        catch (InputFileException)
+        {
+            return []; // no list: every policy is fully validated
+        }
     }
 
     public static PolicyLoadResult Load(IReadOnlyList<string> paths, IReadOnlyList<string> vars, CliContext context)
@@ -70,8 +95,16 @@ public static class PolicyFiles
     public static WaiverSet? LoadWaivers(string? path)
     {
         if (path is null) return null;
-        if (!File.Exists(path)) throw new InvalidInputException($"{path}:1:1: no such waivers file");
-        var (set, errors) = WaiverLoader.Load(new PolicySource(Relative(path), File.ReadAllText(path)));
+        string text;
+        try
+        {
+            text = InputFile.ReadAllText(path, InputFile.PolicyMaxBytes);
+        }
+        catch (InputFileException e)
+        {
+            throw new InvalidInputException($"{path}:1:1: {(e.Reason == "no such file" ? "no such waivers file" : e.Reason + "; not a waivers file")}");
+        }
+        var (set, errors) = WaiverLoader.Load(new PolicySource(Relative(path), text));
         if (errors.Count > 0) throw new InvalidInputException([.. errors.Select(e => e.ToString())]);
         return set;
     }

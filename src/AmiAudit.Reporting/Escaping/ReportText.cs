@@ -34,16 +34,19 @@ public static class ReportText
                 sb.Append(c);
                 continue;
             }
-            sb.Append(c switch
-            {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
-            });
+            sb.Append(EscapeChar(c));
         }
         return sb.ToString();
     }
+
+    /// <summary>The visible form of one unsafe character: <c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\u001b</c>.</summary>
+    public static string EscapeChar(char c) => c switch
+    {
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>
     /// Keeps newlines and tabs but replaces every character XML 1.0 cannot carry (and terminal
@@ -88,7 +91,8 @@ public static class ReportText
         return false;
     }
 
-    private static bool IsUnsafe(char c) =>
+    /// <summary>A character a terminal (or a bidi-aware viewer) would act on instead of showing it.</summary>
+    public static bool IsUnsafe(char c) =>
         char.IsControl(c)                         // C0, DEL, C1 (0x9b is a one-byte CSI on some terminals)
         || c is >= '\u202a' and <= '\u202e'       // bidi embeddings/overrides ("trojan source")
         || c is >= '\u2066' and <= '\u2069'       // bidi isolates

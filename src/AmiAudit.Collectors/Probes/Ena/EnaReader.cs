@@ -31,7 +31,9 @@ public static class EnaReader
         var (nics, nicError) = EnaInterfaces.Find(host);
         if (nicError is not null) problems.Add(nicError);
 
-        var log = KernelLogReader.Read(host, options.KernelLogFile, options.Runner);
+        var log = options.KernelLogStream is { } opened
+            ? KernelLogReader.FromStream(opened, $"file:{options.KernelLogFile}")
+            : KernelLogReader.Read(host, options.KernelLogFile, options.Runner);
         if (log.Error is not null) problems.Add(log.Error);
         if (log.SkippedOverlong > 0) problems.Add($"{log.SkippedOverlong} over-long kernel-log line(s) skipped");
         var events = log.Lines.Select(EnaMessageParser.Parse).OfType<EnaEvent>().ToList();
