@@ -44,7 +44,7 @@ public class OnErrorTests
         ((string?)ecs["message"]).ShouldBe("cannot judge ecs.service: " + Reason);
         ((bool?)json["gate"]!["failed"]).ShouldBe(true);
         ((string?)json["gate"]!["onError"]).ShouldBe("fail");
-        ((int?)json["summary"]!["errors"]).ShouldBeGreaterThan(0);
+        ((int)json["summary"]!["errors"]!).ShouldBeGreaterThan(0);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class OnErrorTests
     public void An_unknown_on_error_value_is_a_usage_error()
     {
         var r = Scan("--on-error", "ignore");
-        r.ExitCode.ShouldBe(ExitCodes.UsageError);
+        r.ExitCode.ShouldBe(ExitCodes.Usage);
         r.Error.ShouldContain("--on-error");
     }
 
@@ -103,7 +103,7 @@ public class OnErrorTests
         ((bool?)invocation["executionSuccessful"]).ShouldBe(false);
         var note = invocation["toolExecutionNotifications"]!.AsArray().Single(n => (string?)n!["associatedRule"]?["id"] == "ECS-001")!;
         ((string?)note["level"]).ShouldBe("error");
-        ((string?)note["message"]!["text"]).ShouldContain(Reason);
+        ((string)note["message"]!["text"]!).ShouldContain(Reason);
     }
 
     [Fact]

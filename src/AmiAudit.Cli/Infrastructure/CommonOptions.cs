@@ -19,7 +19,7 @@ public static class CommonOptions
 
     public static Option<string> OnError() => new("--on-error")
     {
-        Description = "What a rule that cannot judge its target (an error finding) does: fail (default: exit 1) or warn (report it only).",
+        Description = "What an error finding (a rule that cannot judge its target) does: fail (exit 1, whatever --fail-on says) or warn (report it only).",
         DefaultValueFactory = _ => "fail",
         Validators = { r => { var v = r.GetValueOrDefault<string>(); if (!OnErrorNames.TryParse(v, out _)) r.AddError($"--on-error: '{v}' is not one of {string.Join(", ", OnErrorNames.All)}"); } },
     };
