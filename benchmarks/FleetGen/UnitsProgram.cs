@@ -6,10 +6,10 @@ namespace FleetGen;
 /// <c>FleetGen --units OUT U</c>: one snapshot per side (OUT/a/node.json, OUT/b/node.json), each with U units — the
 /// shape of issue 8's "diff is quadratic in units" (a huge image, or two very different ones). Every unit Requires=
 /// and is After= the one before it (a dependency chain the causal explainer walks), runs a binary of its own and
-/// has a drop-in. Side b differs on a deterministic share of the units: the first 30 % fail as a cascade (the chain's
-/// root runs another binary and fails, and everything that Requires= it fails with it — one causal path through
-/// 0.3·U units), 10 % more fail on their own, 5 % run another ExecStart, 3 % are disabled, 1 % are missing and 1 %
-/// extra, so the divergences, the causal graph and its longest path all grow linearly with U.
+/// has a drop-in. On side b the chain's root runs another binary and fails, and everything that Requires= it fails
+/// with it (the issue's case: one causal path through every unit); on top of that 5 % run another ExecStart, 3 % are
+/// disabled, 1 % are missing and 1 % extra. The divergences, the causal graph and its longest path all grow
+/// linearly with U, so any per-step cost that scans the whole graph shows up as U².
 /// </summary>
 internal static class UnitsProgram
 {
@@ -33,8 +33,8 @@ internal static class UnitsProgram
         for (var u = 0; u < count; u++)
         {
             if (sideB && u % 100 == 50) continue; // missing on b
-            var cascade = sideB && u < count * 3 / 10;
-            var failed = cascade || (sideB && u % 10 == 3);
+            var cascade = sideB;
+            var failed = cascade;
             var exec = (sideB && u % 20 == 7) || (cascade && u == 0) ? $"/opt/new/bin/svc-{u} --serve" : $"/usr/bin/svc-{u} --serve";
             list.Add(new UnitFact
             {
