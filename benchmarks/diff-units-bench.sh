@@ -37,7 +37,7 @@ declare -A wall cpu rss
 for n in "${sizes[@]}"; do
   dir="$work/units-$n"
   [ -f "$dir/b/node.json" ] || "$gen" --units "$dir" "$n"
-  size=$(du -sh "$dir" | cut -f1)
+  size=$(du -shL "$dir" | cut -f1)
   times=(); cpus=(); mems=()
   for r in $(seq "$runs"); do
     set +e
