@@ -12,9 +12,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length >= 3 && args[0] == "--units" && int.TryParse(args[2], out var units) && units > 0)
+            return UnitsProgram.Write(args[1], units);
         if (args.Length < 2 || !int.TryParse(args[1], out var n) || n <= 0)
         {
-            Console.Error.WriteLine("usage: FleetGen OUT_DIR NODES_PER_SIDE [SEED]");
+            Console.Error.WriteLine("usage: FleetGen OUT_DIR NODES_PER_SIDE [SEED]\n       FleetGen --units OUT_DIR UNITS_PER_SNAPSHOT");
             return 2;
         }
         var seed = args.Length > 2 && int.TryParse(args[2], out var s) ? s : 42;

@@ -21,6 +21,7 @@ public sealed class ScanCommand : IVerb
         var waivers = CommonOptions.Waivers();
         var vars = CommonOptions.Vars();
         var failOn = CommonOptions.FailOn();
+        var onError = CommonOptions.OnError();
         var format = new Option<string>("--format", "-f")
         {
             Description = $"Output format: {string.Join(", ", ScanReporters.Formats)}.",
@@ -36,7 +37,7 @@ public sealed class ScanCommand : IVerb
             "  amiaudit scan --root / --fail-on high --format junit --output amiaudit.xml   # on the Packer build instance\n" +
             "  amiaudit scan --snapshot node.json --policy policies/ --waivers waivers.yaml --format sarif -o amiaudit.sarif")
         {
-            root, snapshotFile, live, policy, waivers, vars, failOn, format, output,
+            root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output,
         };
         command.SetAction(parse =>
         {
@@ -81,6 +82,7 @@ public sealed class ScanCommand : IVerb
             {
                 Now = context.Now,
                 FailOn = gate,
+                OnError = OnErrorNames.TryParse(parse.GetValue(onError), out var mode) ? mode : OnError.Fail,
                 TargetName = TargetNames.For(snapshot),
             });
             context.Trace("evaluated");

@@ -17,6 +17,13 @@ public static class CommonOptions
         Validators = { r => { var v = r.GetValueOrDefault<string?>(); if (v is not null && !SeverityNames.TryParse(v, out _)) r.AddError($"--fail-on: '{v}' is not one of {string.Join(", ", SeverityNames.All)}"); } },
     };
 
+    public static Option<string> OnError() => new("--on-error")
+    {
+        Description = "What an error finding (a rule that cannot judge its target) does: fail (exit 1, whatever --fail-on says) or warn (report it only).",
+        DefaultValueFactory = _ => "fail",
+        Validators = { r => { var v = r.GetValueOrDefault<string>(); if (!OnErrorNames.TryParse(v, out _)) r.AddError($"--on-error: '{v}' is not one of {string.Join(", ", OnErrorNames.All)}"); } },
+    };
+
     public static Option<string[]> Policy() => new("--policy", "-p")
     {
         Description = "Policy file or directory (repeatable). Default: the built-in policies shipped with amiaudit.",

@@ -173,24 +173,37 @@ public static class CausalExplainer
         foreach (var start in starts)
         {
             if (covered.Contains(start.Id)) continue;
+            // Walked effect → cause with a set for "already on the path" (a cycle guard), then reversed: prepending
+            // to a list and searching it made each walk quadratic in its length.
             var path = new List<string> { start.Id };
+            var onPath = new HashSet<string>(StringComparer.Ordinal) { start.Id };
             var cur = start.Id;
-            while (graph.ParentsOf(cur).FirstOrDefault(e => !path.Contains(e.From)) is { } edge)
+            while (FirstParentNotOn(graph.ParentsOf(cur), onPath) is { } edge)
             {
-                path.Insert(0, edge.From);
+                path.Add(edge.From);
+                onPath.Add(edge.From);
                 cur = edge.From;
             }
             if (path.Count < 2) continue;
+            path.Reverse();
             covered.UnionWith(path);
             paths.Add(path);
         }
         return paths;
     }
 
+    private static CausalEdge? FirstParentNotOn(IReadOnlyList<CausalEdge> parents, HashSet<string> onPath)
+    {
+        foreach (var e in parents)
+            if (!onPath.Contains(e.From)) return e;
+        return null;
+    }
+
     /// <summary>Cuts a root→effect path where the sick side changes. The first piece reads as "why" on its side
     /// (effect ← cause), each later piece as "so what" (the previous piece's last node → effects).</summary>
     private static IEnumerable<CausalChain> Split(List<string> path, CausalGraph graph, ChainText text, string nameA, string nameB)
     {
+        var onPath = new HashSet<string>(path, StringComparer.Ordinal);
         var sides = path.Select(id => graph.Nodes[id].SickSide).ToList();
         for (var i = sides.Count - 2; i >= 0; i--) if (sides[i] == "") sides[i] = sides[i + 1];
         for (var i = 1; i < sides.Count; i++) if (sides[i] == "") sides[i] = sides[i - 1];
@@ -228,7 +241,7 @@ public static class CausalExplainer
                 CausalEdge? edge = i == 0 ? null
                     : direction == "upstream" ? graph.Edge(ids[i], ids[i - 1]) : graph.Edge(ids[i - 1], ids[i]);
                 var chainChild = direction == "upstream" ? (i == 0 ? null : ids[i - 1]) : (i + 1 < ids.Count ? ids[i + 1] : null);
-                links.Add(text.Link(graph.Nodes[ids[i]], sideKey, edge, AlsoDiffers(graph, ids[i], chainChild, path)));
+                links.Add(text.Link(graph.Nodes[ids[i]], sideKey, edge, AlsoDiffers(graph, ids[i], chainChild, onPath)));
             }
             var arrow = direction == "upstream" ? " \u2190 " : " \u2192 ";
             yield return new CausalChain
@@ -242,7 +255,7 @@ public static class CausalExplainer
     }
 
     /// <summary>Other divergent parents of the same child, not on the path: shown next to the chosen cause.</summary>
-    private static List<string> AlsoDiffers(CausalGraph graph, string id, string? child, List<string> path)
+    private static List<string> AlsoDiffers(CausalGraph graph, string id, string? child, HashSet<string> path)
     {
         var node = graph.Nodes[id];
         var also = node.Divergences.Select(d => d.Key).Where(k => k != node.PrimaryKey).ToList();

@@ -19,10 +19,15 @@ public sealed class CausalNode(string id, string kind, string subject)
 /// <summary>cause → effect, with why the facts say so.</summary>
 public sealed record CausalEdge(string From, string To, int Priority, string Relation, bool Heuristic);
 
-/// <summary>The divergent nodes and the edges the facts declare between them.</summary>
+/// <summary>The divergent nodes and the edges the facts declare between them. Each node's parents are indexed
+/// (and sorted once, when first asked for), so walking a causal path costs its length, not the whole graph per
+/// step — scanning every edge per step made the diff quadratic in units (issue 8).</summary>
 public sealed class CausalGraph
 {
     private readonly Dictionary<string, CausalEdge> _edges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _parents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<CausalEdge>> _sortedParents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _withChildren = new(StringComparer.Ordinal);
 
     public SortedDictionary<string, CausalNode> Nodes { get; } = new(StringComparer.Ordinal);
 
@@ -48,13 +53,24 @@ public sealed class CausalGraph
         else
         {
             _edges[id] = new CausalEdge(from, to, priority, relation, heuristic);
+            if (!_parents.TryGetValue(to, out var parents)) _parents[to] = parents = [];
+            parents.Add(from);
+            _withChildren.Add(from);
         }
+        _sortedParents.Remove(to);
     }
 
     public CausalEdge? Edge(string from, string to) => _edges.GetValueOrDefault(from + "\u2192" + to);
 
-    public IEnumerable<CausalEdge> ParentsOf(string id) =>
-        _edges.Values.Where(e => e.To == id).OrderBy(e => e.Priority).ThenBy(e => e.From, StringComparer.Ordinal);
+    /// <summary>Edges into <paramref name="id"/>, strongest (lowest priority) first, then by cause id.</summary>
+    public IReadOnlyList<CausalEdge> ParentsOf(string id)
+    {
+        if (_sortedParents.TryGetValue(id, out var sorted)) return sorted;
+        if (!_parents.TryGetValue(id, out var froms)) return [];
+        sorted = [.. froms.Select(f => _edges[f + "\u2192" + id]).OrderBy(e => e.Priority).ThenBy(e => e.From, StringComparer.Ordinal)];
+        _sortedParents[id] = sorted;
+        return sorted;
+    }
 
-    public bool HasChildren(string id) => _edges.Values.Any(e => e.From == id);
+    public bool HasChildren(string id) => _withChildren.Contains(id);
 }

@@ -73,6 +73,8 @@ public static class FactFlattener
         PutList(flat, "unit", n, "execStartPre", u.ExecStartPre, sort: false);
         PutList(flat, "unit", n, "conditions", u.Conditions, sort: false);
         PutList(flat, "unit", n, "dropIns", u.DropIns, sort: true);
+        // A unit one side could not fully read is a divergence too (and explains empty fields there).
+        PutList(flat, "unit", n, "loadErrors", u.LoadErrors, sort: true);
 
         PutText(flat, "unit", n, "result", u.Result);
         PutText(flat, "unit", n, "failureMessage", u.FailureMessage);

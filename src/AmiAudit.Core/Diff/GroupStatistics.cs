@@ -32,6 +32,7 @@ public static class GroupStatistics
 
     public static Divergence? Classify(string key, SideAccumulator a, SideAccumulator b, DiffOptions options)
     {
+        if (SideAccumulator.Uniform(key, a, b)) return null; // distance 0: the common case, decided cheaply
         var da = a.Distribution(key);
         var db = b.Distribution(key);
         var values = new SortedSet<string>(da.Keys, StringComparer.Ordinal);

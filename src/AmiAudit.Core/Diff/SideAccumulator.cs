@@ -48,8 +48,44 @@ public sealed class SideAccumulator(string name)
         return result;
     }
 
-    /// <summary>The most common value (ties: ordinal first), or <see cref="FactKey.Absent"/>.</summary>
-    public string Mode(string key) => ModeOf(Distribution(key)) ?? FactKey.Absent;
+    /// <summary>The most common value (ties: ordinal first), or <see cref="FactKey.Absent"/> — what
+    /// <see cref="Distribution"/> would rank first, without building it: the explainer asks for several modes
+    /// per unit, and a dictionary per question was most of its cost on a large snapshot.</summary>
+    public string Mode(string key)
+    {
+        string? best = null;
+        var bestCount = 0;
+        var present = 0;
+        var absentAsValue = 0;
+        if (Values.TryGetValue(key, out var counts))
+        {
+            foreach (var (v, c) in counts)
+            {
+                present += c;
+                if (v == FactKey.Absent) absentAsValue = c; // merged with the nodes that lack the key, below
+                else Consider(v, c);
+            }
+        }
+        if (Nodes - present + absentAsValue > 0) Consider(FactKey.Absent, Nodes - present + absentAsValue);
+        return best ?? FactKey.Absent;
+
+        void Consider(string value, int count)
+        {
+            if (count > bestCount || (count == bestCount && string.CompareOrdinal(value, best) < 0))
+            {
+                best = value;
+                bestCount = count;
+            }
+        }
+    }
+
+    /// <summary>True when every node of both sides has the key with one and the same value (most keys of two
+    /// similar snapshots): no divergence, decided without building distributions.</summary>
+    public static bool Uniform(string key, SideAccumulator a, SideAccumulator b) =>
+        a.Values.TryGetValue(key, out var ca) && b.Values.TryGetValue(key, out var cb)
+        && ca.Count == 1 && cb.Count == 1
+        && ca.First() is var (va, na) && cb.First() is var (vb, nb)
+        && na == a.Nodes && nb == b.Nodes && string.Equals(va, vb, StringComparison.Ordinal);
 
     public string? TextMode(string key) => Texts.TryGetValue(key, out var t) ? ModeOf(t) : null;
 

@@ -172,7 +172,7 @@ public static class SnapshotUtf8Reader
         string? loadState = null, activeState = null, subState = null, result = null, failureMessage = null;
         List<string>? dropIns = null, wantedBy = null, requiredBy = null, alias = null, also = null, requires = null, wants = null, bindsTo = null;
         List<string>? requisite = null, partOf = null, after = null, before = null, missingDeps = null, conditions = null, asserts = null;
-        List<string>? execStart = null, execStartPre = null, missingExecs = null, envFiles = null, bootPath = null;
+        List<string>? execStart = null, execStartPre = null, missingExecs = null, envFiles = null, bootPath = null, loadErrors = null;
         bool startsAtBoot = default;
         long? nRestarts = null, failuresInWindow = null;
         int? execMainCode = null, execMainStatus = null;
@@ -194,6 +194,7 @@ public static class SnapshotUtf8Reader
                 case "aliasOf": aliasOf = StrN(ref r); break;
                 case "template": template = StrN(ref r); break;
                 case "dropIns": dropIns = StrList(ref r); break;
+                case "loadErrors": loadErrors = StrList(ref r); break;
                 case "wantedBy": wantedBy = StrList(ref r); break;
                 case "requiredBy": requiredBy = StrList(ref r); break;
                 case "alias": alias = StrList(ref r); break;
@@ -233,7 +234,12 @@ public static class SnapshotUtf8Reader
         return new UnitFact
         {
             Name = name0 ?? throw new NotSure(), Type = type ?? throw new NotSure(), FragmentPath = fragmentPath, UnitFileState = unitFileState ?? throw new NotSure(), Preset = preset, Description = description,
-            AliasOf = aliasOf, Template = template, DropIns = dropIns ?? throw new NotSure(), WantedBy = wantedBy ?? throw new NotSure(), RequiredBy = requiredBy ?? throw new NotSure(),
+            AliasOf = aliasOf, Template = template, DropIns = dropIns ?? throw new NotSure(),
+            // Added after the first v1 snapshots were written: absent means "read completely", which is what
+            // SnapshotJson.Deserialize (the fallback) gives through SnapshotDefaults. Declining instead would send
+            // every older snapshot down the slow path.
+            LoadErrors = loadErrors ?? [],
+            WantedBy = wantedBy ?? throw new NotSure(), RequiredBy = requiredBy ?? throw new NotSure(),
             Alias = alias ?? throw new NotSure(), Also = also ?? throw new NotSure(), Requires = requires ?? throw new NotSure(), Wants = wants ?? throw new NotSure(), BindsTo = bindsTo ?? throw new NotSure(),
             Requisite = requisite ?? throw new NotSure(), PartOf = partOf ?? throw new NotSure(), After = after ?? throw new NotSure(), Before = before ?? throw new NotSure(), MissingDependencies = missingDeps ?? throw new NotSure(),
             Conditions = conditions ?? throw new NotSure(), Asserts = asserts ?? throw new NotSure(), ExecStart = execStart ?? throw new NotSure(), ExecStartPre = execStartPre ?? throw new NotSure(),

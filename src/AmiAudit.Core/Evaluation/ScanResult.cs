@@ -13,10 +13,19 @@ public sealed record ScanResult
     public List<Diagnostic> Diagnostics { get; init; } = [];
     /// <summary>The gate threshold used; findings at/above it with status Fail fail the gate.</summary>
     public Severity? FailOn { get; init; }
+    /// <summary>Whether Error findings fail the gate (<c>--on-error</c>).</summary>
+    public OnError OnError { get; init; } = OnError.Fail;
 
     public int Count(FindingStatus status) => Findings.Count(f => f.Status == status);
 
-    public bool GateFailed => FailOn is { } t && Findings.Any(f => f.Status is FindingStatus.Fail && f.Severity >= t);
+    /// <summary>A failure at/above <see cref="FailOn"/>, or (unless <see cref="OnError"/> is Warn) any error.</summary>
+    public bool GateFailed => FailedOnSeverity || FailedOnErrors;
+
+    /// <summary>Some Fail finding is at/above <see cref="FailOn"/>.</summary>
+    public bool FailedOnSeverity => FailOn is { } t && Findings.Any(f => f.Status is FindingStatus.Fail && f.Severity >= t);
+
+    /// <summary>Some rule could not judge its target and <see cref="OnError"/> is Fail.</summary>
+    public bool FailedOnErrors => OnError == OnError.Fail && Findings.Any(f => f.Status is FindingStatus.Error);
 }
 
 public sealed record PolicySummary

@@ -31,6 +31,11 @@ public sealed record UnitFact
     /// <summary>For a template instance (foo@bar.service): the template name (foo@.service).</summary>
     public string? Template { get; init; }
     public List<string> DropIns { get; init; } = [];
+    /// <summary>Why the unit could not be fully read: its fragment or a drop-in was unreadable, not a regular
+    /// file, or did not parse (e.g. "drop-in /etc/systemd/system/ecs.service.d/x.conf could not be read: dangling
+    /// symlink"). Empty when everything was read. A rule that would pass on a unit with load errors reports
+    /// <c>error</c> instead: its empty fields may be empty only because they could not be read.</summary>
+    public List<string> LoadErrors { get; init; } = [];
 
     // [Install]
     public List<string> WantedBy { get; init; } = [];

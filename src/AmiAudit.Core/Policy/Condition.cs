@@ -16,10 +16,24 @@ public abstract record Condition
     public abstract IEnumerable<string> Fields();
 }
 
-/// <summary>Whether a clause held, and if not, the leaves that explain why.</summary>
-public sealed record ConditionOutcome(bool Holds, IReadOnlyList<ConditionMiss> Misses)
+/// <summary>
+/// Whether a clause held (<see cref="Judgement"/>: true, false or unknown), the unmet leaves that explain a
+/// false, and the reasons behind an unknown. Combinators follow three-valued (Kleene) logic: a known
+/// answer wins where it decides the result (one false leaf fails an <c>all</c>, one true branch passes an
+/// <c>any</c>), otherwise unknown propagates — so an operator that cannot tell can never turn into a pass.
+/// </summary>
+public sealed record ConditionOutcome(Judgement Result, IReadOnlyList<ConditionMiss> Misses, IReadOnlyList<string> Unknowns)
 {
-    public static readonly ConditionOutcome True = new(true, []);
+    public static readonly ConditionOutcome True = new(Judgement.True, [], []);
+
+    public bool Holds => Result.IsTrue;
+    public bool Fails => Result.IsFalse;
+    public bool IsUnknown => Result.IsUnknown;
+
+    public static ConditionOutcome False(IReadOnlyList<ConditionMiss> misses) => new(Judgement.False, misses, []);
+
+    public static ConditionOutcome Unknown(IReadOnlyList<string> reasons) =>
+        new(Judgement.Unknown(string.Join("; ", reasons)), [], reasons);
 }
 
 /// <summary>One unmet leaf: the field, its actual value, and what was expected of it.</summary>
@@ -34,8 +48,16 @@ public sealed record FieldCondition(string Field, IReadOnlyList<IRuleOperator> O
     public override ConditionOutcome Evaluate(JsonNode? item)
     {
         var actual = FieldPath.Resolve(item, Field);
-        var misses = Operators.Where(op => !op.Evaluate(actual)).Select(op => new ConditionMiss(Field, actual, op.Describe())).ToList();
-        return misses.Count == 0 ? ConditionOutcome.True : new ConditionOutcome(false, misses);
+        List<ConditionMiss>? misses = null;
+        List<string>? unknowns = null;
+        foreach (var op in Operators)
+        {
+            var r = op.Evaluate(actual);
+            if (r.IsFalse) (misses ??= []).Add(new ConditionMiss(Field, actual, op.Describe()));
+            else if (r.IsUnknown) (unknowns ??= []).Add($"{Field}: {r.Reason}");
+        }
+        if (misses is not null) return ConditionOutcome.False(misses);
+        return unknowns is not null ? ConditionOutcome.Unknown(unknowns) : ConditionOutcome.True;
     }
 
     public override string Describe() => Field + " " + string.Join(" and ", Operators.Select(o => o.Describe()));
@@ -48,12 +70,15 @@ public sealed record AllCondition(IReadOnlyList<Condition> Items) : Condition
     public override ConditionOutcome Evaluate(JsonNode? item)
     {
         var misses = new List<ConditionMiss>();
+        var unknowns = new List<string>();
         foreach (var c in Items)
         {
             var r = c.Evaluate(item);
-            if (!r.Holds) misses.AddRange(r.Misses);
+            if (r.Fails) misses.AddRange(r.Misses);
+            else if (r.IsUnknown) unknowns.AddRange(r.Unknowns);
         }
-        return misses.Count == 0 ? ConditionOutcome.True : new ConditionOutcome(false, misses);
+        if (misses.Count > 0) return ConditionOutcome.False(misses);
+        return unknowns.Count > 0 ? ConditionOutcome.Unknown(unknowns) : ConditionOutcome.True;
     }
 
     public override string Describe() => Items.Count == 1 ? Items[0].Describe() : string.Join(" and ", Items.Select(Wrap));
@@ -68,28 +93,32 @@ public sealed record AnyCondition(IReadOnlyList<Condition> Items) : Condition
     public override ConditionOutcome Evaluate(JsonNode? item)
     {
         var misses = new List<ConditionMiss>();
+        var unknowns = new List<string>();
         foreach (var c in Items)
         {
             var r = c.Evaluate(item);
             if (r.Holds) return ConditionOutcome.True;
-            misses.AddRange(r.Misses);
+            if (r.IsUnknown) unknowns.AddRange(r.Unknowns);
+            else misses.AddRange(r.Misses);
         }
-        return new ConditionOutcome(false, misses);
+        return unknowns.Count > 0 ? ConditionOutcome.Unknown(unknowns) : ConditionOutcome.False(misses);
     }
 
     public override string Describe() => "any of: " + string.Join(" or ", Items.Select(AllCondition.Wrap));
     public override IEnumerable<string> Fields() => Items.SelectMany(i => i.Fields());
 }
 
-/// <summary><c>not: {...}</c>.</summary>
+/// <summary><c>not: {...}</c>. Not of unknown is unknown.</summary>
 public sealed record NotCondition(Condition Inner) : Condition
 {
     public override ConditionOutcome Evaluate(JsonNode? item)
     {
-        if (!Inner.Evaluate(item).Holds) return ConditionOutcome.True;
+        var inner = Inner.Evaluate(item);
+        if (inner.Fails) return ConditionOutcome.True;
+        if (inner.IsUnknown) return inner;
         var fields = Inner.Fields().Distinct(StringComparer.Ordinal).ToList();
         var actual = fields.Count == 1 ? FieldPath.Resolve(item, fields[0]) : null;
-        return new ConditionOutcome(false, [new ConditionMiss(string.Join(", ", fields), actual, Describe())]);
+        return ConditionOutcome.False([new ConditionMiss(string.Join(", ", fields), actual, Describe())]);
     }
 
     public override string Describe() => "not (" + Inner.Describe() + ")";

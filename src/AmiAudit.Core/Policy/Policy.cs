@@ -30,6 +30,8 @@ public sealed record PolicyRule
     public string? SubjectField { get; init; }
     public string? LocationField { get; init; }
     public CountBound? Count { get; init; }
+    /// <summary>Engine for the rule's regexes (<c>regexEngine:</c>); linear-time unless the rule opts out.</summary>
+    public Operators.RegexEngine RegexEngine { get; init; } = Operators.RegexEngine.NonBacktracking;
     public IReadOnlyList<System.Text.Json.Nodes.JsonNode?> PassExamples { get; init; } = [];
     public IReadOnlyList<System.Text.Json.Nodes.JsonNode?> FailExamples { get; init; } = [];
     public IReadOnlyList<string> Tags { get; init; } = [];

@@ -144,9 +144,13 @@ public static class PolicyLoader
             ok = false;
         }
 
+        // The schema reports an unknown engine name; compile with the default meanwhile.
+        var regexEngine = PolicyRegex.ParseEngine(JsonValues.AsString(r["regexEngine"])) ?? RegexEngine.NonBacktracking;
+        ctx.OperatorSettings = new OperatorSettings { RegexEngine = regexEngine };
         var where = Optional(r, "where", P, itemType, ctx, ref ok);
         var expect = Optional(r, "expect", P, itemType, ctx, ref ok);
         var when = Optional(r, "when", P, typeof(Snapshot), ctx, ref ok);
+        ctx.OperatorSettings = OperatorSettings.Default;
 
         foreach (var key in new[] { "subject", "location" })
         {
@@ -193,6 +197,7 @@ public static class PolicyLoader
             SubjectField = JsonValues.AsString(r["subject"]),
             LocationField = JsonValues.AsString(r["location"]),
             Count = count,
+            RegexEngine = regexEngine,
             PassExamples = Items(examples?["pass"]),
             FailExamples = Items(examples?["fail"]),
             Tags = r["tags"] is JsonArray tags ? [.. tags.Select(JsonValues.AsString).OfType<string>()] : [],

@@ -143,6 +143,13 @@ public static class PolicySchema
                 ["subject"] = Text("Field naming the item in findings (default: first of name, path, normalized, id)."),
                 ["location"] = Text("Field holding the file inside the image (default: first of fragmentPath, source, path)."),
                 ["count"] = Describe(Ref("countBound"), "Bounds on the number of items matching where."),
+                ["regexEngine"] = new JsonObject
+                {
+                    ["description"] = "Engine for this rule's matches/notMatches patterns. nonBacktracking (default): linear time, no timeout; "
+                        + "refuses backreferences, lookarounds, atomic groups and conditionals at load. backtracking: any .NET pattern, "
+                        + "each match limited to 250 ms; a timeout makes the finding an error.",
+                    ["enum"] = Strings([.. PolicyRegex.EngineNames]),
+                },
                 ["examples"] = new JsonObject
                 {
                     ["description"] = "Self-tests run by `amiaudit policy test`.",

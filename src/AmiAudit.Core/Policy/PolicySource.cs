@@ -21,7 +21,8 @@ public sealed record PolicyError(string File, int Line, int Column, string Code,
 public static class PolicyErrorCodes
 {
     public const string YamlSyntax = "yaml-syntax";
-    /// <summary>Nested deeper than <see cref="Loading.YamlDocumentReader.MaxDepth"/>, or expands (through aliases) past <see cref="Loading.YamlDocumentReader.MaxNodes"/> nodes.</summary>
+    /// <summary>Nested deeper than <see cref="Loading.YamlDocumentReader.MaxDepth"/>, expands through aliases past
+    /// <see cref="Loading.YamlDocumentReader.MaxAliasValues"/> values, or holds more than <see cref="Loading.YamlDocumentReader.MaxValues"/>.</summary>
     public const string YamlTooLarge = "yaml-too-large";
     public const string Schema = "schema";
     public const string MissingKey = "missing-key";

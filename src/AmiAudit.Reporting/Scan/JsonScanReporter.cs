@@ -42,7 +42,7 @@ internal sealed partial class JsonScanReporter : IScanReporter
                 Labels = new SortedDictionary<string, string>(result.Target.Labels, StringComparer.Ordinal),
                 CollectedAt = result.Target.CollectedAt?.ToUniversalTime(),
             },
-            Gate = new JsonGate { FailOn = result.FailOn, Failed = result.GateFailed },
+            Gate = new JsonGate { FailOn = result.FailOn, OnError = result.OnError, Failed = result.GateFailed },
             Summary = new JsonSummary
             {
                 Total = summary.Total,
@@ -126,6 +126,8 @@ internal sealed partial class JsonScanReporter : IScanReporter
     {
         /// <summary>Omitted when no gate was set.</summary>
         public Severity? FailOn { get; init; }
+        /// <summary>fail: error findings fail the gate; warn: they are only reported.</summary>
+        public OnError OnError { get; init; }
         public bool Failed { get; init; }
     }
 

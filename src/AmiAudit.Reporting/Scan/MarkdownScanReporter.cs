@@ -104,7 +104,9 @@ internal sealed partial class MarkdownScanReporter : IScanReporter
                 ["set"] = result.FailOn is not null,
                 ["failOn"] = result.FailOn?.ToName() ?? "",
                 ["failed"] = result.GateFailed,
-                ["verdict"] = result.FailOn is null ? "no gate" : result.GateFailed ? "FAILED" : "passed",
+                ["verdict"] = result.GateFailed ? "FAILED" : result.FailOn is null ? "no gate" : "passed",
+                ["onError"] = result.OnError.ToName(),
+                ["onErrorEffect"] = result.OnError == OnError.Fail ? "they fail the gate" : "they are reported only",
             },
             ["summary"] = new TemplateObject
             {

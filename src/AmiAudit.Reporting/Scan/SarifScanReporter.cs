@@ -7,7 +7,8 @@ namespace AmiAudit.Reporting.Scan;
 
 /// <summary>
 /// SARIF 2.1.0 for code-scanning UIs (GitHub, Azure DevOps, Defect Dojo). One run; rules for every
-/// rule that was judged; results only for failures and waived failures (as external suppressions).
+/// rule that was judged; results for failures, waived failures (as external suppressions) and rules that
+/// could not judge their target (kind "open", plus an error notification with the reason).
 /// Locations are files inside the image root, relative to the uriBaseId <c>IMAGEROOT</c>.
 /// Only properties the 2.1.0 schema defines are written (it sets additionalProperties: false);
 /// amiaudit extras live in property bags.
@@ -43,9 +44,9 @@ internal sealed class SarifScanReporter : IScanReporter
                     ["rules"] = new JsonArray([.. rules.Select(Rule)]),
                 },
             },
-            ["invocations"] = new JsonArray(Invocation(result)),
+            ["invocations"] = new JsonArray(Invocation(result, ruleIndex)),
             ["results"] = new JsonArray([.. ordered
-                .Where(f => f.Status is FindingStatus.Fail or FindingStatus.Waived)
+                .Where(f => f.Status is FindingStatus.Fail or FindingStatus.Waived or FindingStatus.Error)
                 .Select(f => Result(f, ruleIndex[f.RuleId]))]),
             ["columnKind"] = "unicodeCodePoints",
             ["properties"] = new JsonObject
@@ -140,6 +141,13 @@ internal sealed class SarifScanReporter : IScanReporter
                 physical["region"] = new JsonObject { ["startLine"] = line };
             result["locations"] = new JsonArray(new JsonObject { ["physicalLocation"] = physical });
         }
+        if (f.Status == FindingStatus.Error)
+        {
+            // SARIF's "open": the tool could not determine whether the target satisfies the rule. A kind other
+            // than "fail" (the default, left implicit) must carry level "none" (SARIF 2.1.0 §3.27.9).
+            result["kind"] = "open";
+            result["level"] = "none";
+        }
         if (f.Status == FindingStatus.Waived)
         {
             result["suppressions"] = new JsonArray(new JsonObject
@@ -161,22 +169,49 @@ internal sealed class SarifScanReporter : IScanReporter
             : $"{f.Subject}: {message}";
     }
 
-    private static JsonObject Invocation(ScanResult result)
+    private static JsonObject Invocation(ScanResult result, IReadOnlyDictionary<string, int> ruleIndex)
     {
         var invocation = new JsonObject
         {
             // An Error finding means a rule could not be evaluated: the scan is incomplete.
             ["executionSuccessful"] = !result.Findings.Any(f => f.Status == FindingStatus.Error),
         };
-        var notes = result.Diagnostics
-            .OrderBy(d => d.Source, StringComparer.Ordinal)
-            .ThenBy(d => d.Code, StringComparer.Ordinal)
-            .ThenBy(d => d.Path, StringComparer.Ordinal)
-            .ThenBy(d => d.Message, StringComparer.Ordinal)
-            .Select(Notification)
+        // Each rule that could not judge its target is also an error notification tied to the rule, so viewers
+        // that hide "open" results (or only show notifications for a failed run) still show why.
+        var notes = ScanView.Ordered(result.Findings.Where(f => f.Status == FindingStatus.Error))
+            .Select(f => ErrorNotification(f, ruleIndex[f.RuleId]))
+            .Concat(result.Diagnostics
+                .OrderBy(d => d.Source, StringComparer.Ordinal)
+                .ThenBy(d => d.Code, StringComparer.Ordinal)
+                .ThenBy(d => d.Path, StringComparer.Ordinal)
+                .ThenBy(d => d.Message, StringComparer.Ordinal)
+                .Select(Notification))
             .ToArray();
         if (notes.Length > 0) invocation["toolExecutionNotifications"] = new JsonArray(notes);
         return invocation;
+    }
+
+    private static JsonNode ErrorNotification(Finding f, int ruleIndex)
+    {
+        var note = new JsonObject
+        {
+            ["message"] = Text(MessageText(f)),
+            ["level"] = "error",
+            ["descriptor"] = new JsonObject { ["id"] = "amiaudit/rule-error" },
+            ["associatedRule"] = new JsonObject { ["id"] = f.RuleId, ["index"] = ruleIndex },
+            ["properties"] = new JsonObject { ["target"] = f.Target, ["subject"] = f.Subject, ["fingerprint"] = f.Fingerprint },
+        };
+        if (RelativeUri(f.Location) is { } uri)
+        {
+            note["locations"] = new JsonArray(new JsonObject
+            {
+                ["physicalLocation"] = new JsonObject
+                {
+                    ["artifactLocation"] = new JsonObject { ["uri"] = uri, ["uriBaseId"] = RootBaseId },
+                },
+            });
+        }
+        return note;
     }
 
     private static JsonNode Notification(Diagnostic d)
@@ -207,7 +242,7 @@ internal sealed class SarifScanReporter : IScanReporter
 
     private static JsonObject Gate(ScanResult result)
     {
-        var gate = new JsonObject { ["failed"] = result.GateFailed };
+        var gate = new JsonObject { ["failed"] = result.GateFailed, ["onError"] = result.OnError.ToName() };
         if (result.FailOn is { } failOn) gate["failOn"] = failOn.ToName();
         return gate;
     }

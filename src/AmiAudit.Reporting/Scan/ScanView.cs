@@ -72,9 +72,21 @@ public static class ScanView
         return string.IsNullOrWhiteSpace(f.WaiverOwner) ? reason : $"{reason} (owner: {f.WaiverOwner})";
     }
 
-    /// <summary>"gate: FAILED at --fail-on high", or null when no gate was set.</summary>
-    public static string? GateLine(ScanResult result) =>
-        result.FailOn is { } t ? $"gate: {(result.GateFailed ? "FAILED" : "passed")} at --fail-on {t.ToName()}" : null;
+    /// <summary>"gate: FAILED at --fail-on high"; with errors the --on-error mode that decided what they do
+    /// ("gate: FAILED at --fail-on high, --on-error fail", or "gate: FAILED at --on-error fail" without
+    /// --fail-on); null when there is neither a severity gate nor an error.</summary>
+    public static string? GateLine(ScanResult result)
+    {
+        var verdict = result.GateFailed ? "FAILED" : "passed";
+        var onError = result.Count(FindingStatus.Error) > 0 ? $"--on-error {result.OnError.ToName()}" : null;
+        return (result.FailOn, onError) switch
+        {
+            ({ } t, null) => $"gate: {verdict} at --fail-on {t.ToName()}",
+            ({ } t, { } e) => $"gate: {verdict} at --fail-on {t.ToName()}, {e}",
+            (null, { } e) => $"gate: {verdict} at {e}",
+            _ => null,
+        };
+    }
 }
 
 /// <summary>Counts by status, and failures by severity.</summary>

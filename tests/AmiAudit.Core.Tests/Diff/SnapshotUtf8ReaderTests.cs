@@ -15,7 +15,13 @@ public class SnapshotUtf8ReaderTests
 {
     private static string Canonical(Snapshot s) => SnapshotJson.SerializeSorted(s, SnapshotJson.Options);
 
-    private static Snapshot Reference(string json) => JsonSerializer.Deserialize<Snapshot>(json, SnapshotJson.Options)!;
+    /// <summary>What the serializer returns — with the one key the reader defaults instead of declining:
+    /// unit loadErrors, added after the first v1 snapshots, absent = [] as SnapshotJson.Deserialize fills it.</summary>
+    private static Snapshot Reference(string json)
+    {
+        var s = JsonSerializer.Deserialize<Snapshot>(json, SnapshotJson.Options)!;
+        return s with { Systemd = s.Systemd with { Units = [.. s.Systemd.Units.Select(u => u with { LoadErrors = u.LoadErrors ?? [] })] } };
+    }
 
     private static void AssertAgrees(string json)
     {
@@ -35,6 +41,16 @@ public class SnapshotUtf8ReaderTests
         AssertAgrees(json);
         // The raw (unsorted) serializer output too, and the canonical sorted form.
         AssertAgrees(SnapshotJson.Serialize(full));
+    }
+
+    [Fact]
+    public void A_snapshot_written_before_load_errors_existed_reads_as_fully_read_on_both_paths()
+    {
+        var json = Complete.Replace("\"loadErrors\": [],", "", StringComparison.Ordinal);
+        json.ShouldNotContain("loadErrors");
+        SnapshotUtf8Reader.TryRead(Encoding.UTF8.GetBytes(json), out var fast).ShouldBeTrue();
+        fast!.Systemd.Units.ShouldAllBe(u => u.LoadErrors.Count == 0);
+        SnapshotJson.Deserialize(json, "old.json").Systemd.Units.ShouldAllBe(u => u.LoadErrors != null && u.LoadErrors.Count == 0);
     }
 
     [Fact]

@@ -13,8 +13,9 @@ public sealed class OperatorTests
         return op;
     }
 
-    private static bool Eval(string name, string argumentJson, string? actualJson) =>
-        Bound(name, argumentJson).Evaluate(actualJson is null ? null : JsonNode.Parse(actualJson));
+    /// <summary>True / false, or null when the operator cannot tell.</summary>
+    private static bool? Eval(string name, string argumentJson, string? actualJson) =>
+        Bound(name, argumentJson).Evaluate(actualJson is null ? null : JsonNode.Parse(actualJson)).Value;
 
     [Theory]
     [InlineData("equals", "\"enabled\"", "\"enabled\"", true)]
@@ -46,7 +47,8 @@ public sealed class OperatorTests
     [InlineData("lte", "10", "11", false)]
     [InlineData("gt", "1000", "1001", true)]
     [InlineData("gt", "1000", "1000", false)]
-    [InlineData("gt", "1", "\"5\"", false)]
+    [InlineData("gt", "1", "\"5\"", true)]
+    [InlineData("gt", "1", "null", false)]
     [InlineData("gte", "3", "3", true)]
     [InlineData("gte", "3", null, false)]
     [InlineData("exists", "true", "\"\"", true)]
@@ -75,6 +77,30 @@ public sealed class OperatorTests
     [InlineData("startsWith", "[\"/etc/\",\"/run/\"]", "\"/run/systemd/system/x\"", true)]
     public void Operator_evaluates(string name, string argument, string? actual, bool expected) =>
         Eval(name, argument, actual).ShouldBe(expected);
+
+    /// <summary>Values an operator cannot judge: "cannot tell", which the evaluator reports as an error —
+    /// never false, which a <c>not</c> or a <c>notX</c> would turn into a pass.</summary>
+    [Theory]
+    [InlineData("gt", "5", "\"5min\"", "gt cannot compare \"5min\" with 5 (not a number)")]
+    [InlineData("lte", "0", "true", "lte cannot compare true with 0 (not a number)")]
+    [InlineData("lt", "1", "[1]", "lt cannot compare [1] with 1 (not a number)")]
+    [InlineData("gte", "1", "\"NaN\"", "gte cannot compare \"NaN\" with 1 (not a number)")]
+    [InlineData("matches", "\"x\"", "{\"a\":\"x\"}", "matches cannot match a mapping as text")]
+    [InlineData("notMatches", "\"x\"", "[\"y\",{\"a\":1}]", "notMatches cannot match a mapping as text")]
+    [InlineData("startsWith", "\"/usr/\"", "[\"/usr/bin/x\"]", "startsWith expects text; the value is a list")]
+    public void Operator_cannot_tell(string name, string argument, string actual, string reason)
+    {
+        var j = Bound(name, argument).Evaluate(JsonNode.Parse(actual));
+        j.IsUnknown.ShouldBeTrue(j.ToString());
+        j.Reason.ShouldBe(reason);
+    }
+
+    [Fact]
+    public void A_match_elsewhere_in_a_list_decides_even_when_one_item_cannot_be_read_as_text()
+    {
+        Eval("matches", "\"^y$\"", "[{\"a\":1},\"y\"]").ShouldBe(true);
+        Eval("notMatches", "\"^y$\"", "[{\"a\":1},\"y\"]").ShouldBe(false);
+    }
 
     [Theory]
     [InlineData("equals", "[1]", "bad-argument")]
@@ -117,12 +143,12 @@ public sealed class OperatorTests
     }
 
     [Fact]
-    public void A_catastrophic_regex_times_out_instead_of_hanging()
+    public void A_catastrophic_regex_answers_in_linear_time_instead_of_hanging()
     {
         var op = Bound("matches", "\"^(a+)+$\"");
         var hostile = JsonValue.Create(new string('a', 40) + "!");
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        op.Evaluate(hostile).ShouldBeFalse();
+        op.Evaluate(hostile).IsFalse.ShouldBeTrue();
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(5));
     }
 

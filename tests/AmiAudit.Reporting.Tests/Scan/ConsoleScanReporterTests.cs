@@ -35,7 +35,8 @@ public partial class ConsoleScanReporterTests
         text.ShouldContain("team-ml-platform"); // waived rows say who owns the waiver
         text.ShouldNotContain("UNIT-001");     // passes are counted, not listed
         text.ShouldContain("\n4 failed (1 critical, 1 high, 1 medium, 1 low), 1 passed, 1 waived, 1 skipped\n1 rule could not be evaluated\n");
-        text.ShouldEndWith("gate: FAILED at --fail-on high\n");
+        // The fixture has an error finding: the gate line says what errors do (fail it, by default).
+        text.ShouldEndWith("gate: FAILED at --fail-on high, --on-error fail\n");
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public class SarifScanReporterTests
         rules.ShouldBeUnique();
         var results = run["results"]!.AsArray().Select(r => r!.AsObject()).ToList();
 
-        // Only failures and waived failures are results.
-        results.Count.ShouldBe(source.Findings.Count(f => f.Status is FindingStatus.Fail or FindingStatus.Waived));
+        // Failures, waived failures and rules that could not judge their target are results; passes and skips are not.
+        results.Count.ShouldBe(source.Findings.Count(f => f.Status is FindingStatus.Fail or FindingStatus.Waived or FindingStatus.Error));
         var expectedLevel = new Dictionary<Severity, string>
         {
             [Severity.Critical] = "error", [Severity.High] = "error", [Severity.Medium] = "warning",
@@ -60,6 +60,14 @@ public class SarifScanReporterTests
             rules[r["ruleIndex"]!.GetValue<int>()].ShouldBe(ruleId);
             var finding = source.Findings.Single(f => f.Fingerprint == r["partialFingerprints"]!["amiaudit/v1"]!.GetValue<string>());
             finding.RuleId.ShouldBe(ruleId);
+            if (finding.Status == FindingStatus.Error)
+            {
+                // SARIF "open" (could not tell); a non-"fail" kind must have level "none".
+                r["kind"]!.GetValue<string>().ShouldBe("open", ruleId);
+                r["level"]!.GetValue<string>().ShouldBe("none", ruleId);
+                continue;
+            }
+            r.ContainsKey("kind").ShouldBeFalse(ruleId); // "fail" is the default
             r["level"]!.GetValue<string>().ShouldBe(expectedLevel[finding.Severity], ruleId);
         }
     }
@@ -135,8 +143,8 @@ public class SarifScanReporterTests
         ["driver"] = ["name", "version", "semanticVersion", "informationUri", "rules", "notifications", "properties"],
         ["rule"] = ["id", "name", "shortDescription", "fullDescription", "help", "helpUri", "defaultConfiguration", "properties"],
         ["invocation"] = ["executionSuccessful", "toolExecutionNotifications", "properties"],
-        ["notification"] = ["message", "level", "descriptor", "locations", "properties"],
-        ["result"] = ["ruleId", "ruleIndex", "level", "message", "locations", "partialFingerprints", "suppressions", "properties"],
+        ["notification"] = ["message", "level", "descriptor", "associatedRule", "locations", "properties"],
+        ["result"] = ["ruleId", "ruleIndex", "kind", "level", "message", "locations", "partialFingerprints", "suppressions", "properties"],
         ["location"] = ["physicalLocation", "properties"],
         ["physicalLocation"] = ["artifactLocation", "region", "properties"],
         ["artifactLocation"] = ["uri", "uriBaseId", "properties"],

@@ -15,11 +15,20 @@ public static class PolicyEvaluator
     private static readonly string[] DefaultSubjectFields = ["name", "path", "normalized", "id"];
     private static readonly string[] DefaultLocationFields = ["fragmentPath", "source", "path"];
 
-    public static ScanResult Evaluate(Snapshot snapshot, IReadOnlyList<Policy> policies, WaiverSet? waivers, EvaluationOptions options)
+    /// <summary>Field of a collection item that lists why the item could not be fully read (e.g.
+    /// <see cref="UnitFact.LoadErrors"/>). Any item of any collection may carry it: a rule that would pass
+    /// on such an item reports error instead, because its empty fields may only be empty for that reason.</summary>
+    public const string LoadErrorsField = "loadErrors";
+
+    public static ScanResult Evaluate(Snapshot snapshot, IReadOnlyList<Policy> policies, WaiverSet? waivers, EvaluationOptions options) =>
+        Evaluate(SnapshotJson.ToLookupNode(snapshot), snapshot.Target, policies, waivers, options, snapshot.Diagnostics);
+
+    /// <summary>Judges a snapshot already in its lookup form (<see cref="SnapshotJson.ToLookupNode"/>).</summary>
+    internal static ScanResult Evaluate(JsonObject root, TargetInfo targetInfo, IReadOnlyList<Policy> policies, WaiverSet? waivers,
+        EvaluationOptions options, IReadOnlyList<Diagnostic>? diagnostics = null)
     {
-        var root = SnapshotJson.ToLookupNode(snapshot);
-        var target = TargetName(snapshot, options);
-        var live = string.Equals(snapshot.Target.Kind, "live", StringComparison.Ordinal);
+        var target = TargetName(targetInfo, options);
+        var live = string.Equals(targetInfo.Kind, "live", StringComparison.Ordinal);
         var today = DateOnly.FromDateTime(options.Now.UtcDateTime);
         waivers ??= WaiverSet.Empty;
 
@@ -33,7 +42,7 @@ public static class PolicyEvaluator
 
         return new ScanResult
         {
-            Target = snapshot.Target,
+            Target = targetInfo,
             TargetName = target,
             Policies = [.. policies.Select(p => new PolicySummary { Name = p.Name, Description = p.Description, File = p.File, Rules = p.Rules.Count })],
             Findings = [.. findings
@@ -41,8 +50,9 @@ public static class PolicyEvaluator
                 .ThenBy(f => f.RuleId, StringComparer.Ordinal)
                 .ThenBy(f => f.Subject, StringComparer.Ordinal)
                 .ThenBy(f => f.Fingerprint, StringComparer.Ordinal)],
-            Diagnostics = [.. snapshot.Diagnostics],
+            Diagnostics = [.. diagnostics ?? []],
             FailOn = options.FailOn,
+            OnError = options.OnError,
         };
     }
 
@@ -58,8 +68,8 @@ public static class PolicyEvaluator
         _ => [],
     };
 
-    internal static string TargetName(Snapshot s, EvaluationOptions o) =>
-        !string.IsNullOrEmpty(o.TargetName) ? o.TargetName : s.Target.Hostname ?? s.Target.ImageId ?? s.Target.Root ?? "target";
+    internal static string TargetName(TargetInfo t, EvaluationOptions o) =>
+        !string.IsNullOrEmpty(o.TargetName) ? o.TargetName : t.Hostname ?? t.ImageId ?? t.Root ?? "target";
 
     private static IEnumerable<Finding> Judge(PolicyRule rule, JsonObject root, string target, bool live)
     {
@@ -80,10 +90,19 @@ public static class PolicyEvaluator
             Remediation = rule.Remediation,
         };
 
-        if (rule.When is { } when && !when.Evaluate(root).Holds)
+        if (rule.When is { } when)
         {
-            yield return Make("", FindingStatus.Skipped, $"not judgeable: this snapshot does not satisfy the rule's guard ({when.Describe()})");
-            yield break;
+            var guard = when.Evaluate(root);
+            if (guard.IsUnknown)
+            {
+                yield return Make("", FindingStatus.Error, $"cannot judge: the rule's guard could not be evaluated: {string.Join("; ", guard.Unknowns)}");
+                yield break;
+            }
+            if (!guard.Holds)
+            {
+                yield return Make("", FindingStatus.Skipped, $"not judgeable: this snapshot does not satisfy the rule's guard ({when.Describe()})");
+                yield break;
+            }
         }
         if (!live && SnapshotShape.IsLiveOnly(typeof(Snapshot), rule.For))
         {
@@ -91,7 +110,23 @@ public static class PolicyEvaluator
             yield break;
         }
 
-        var matching = Items(root, rule.For).Where(i => rule.Where is null || rule.Where.Evaluate(i).Holds).ToList();
+        // Items the rule certainly judges, and items it cannot place: where could not be evaluated, or said
+        // no only because a field it reads is empty on an item that could not be fully read.
+        var matching = new List<JsonNode>();
+        var uncertain = new List<(JsonNode Item, string Reason)>();
+        foreach (var item in Items(root, rule.For))
+        {
+            if (rule.Where is null)
+            {
+                matching.Add(item);
+                continue;
+            }
+            var selected = rule.Where.Evaluate(item);
+            if (selected.Holds) matching.Add(item);
+            else if (selected.IsUnknown) uncertain.Add((item, Reasons(selected.Unknowns, LoadErrors(item))));
+            else if (LoadErrors(item) is { Count: > 0 } unread && rule.Where.Fields().Any(f => JsonValues.IsEmpty(FieldPath.Resolve(item, f))))
+                uncertain.Add((item, Reasons([], unread)));
+        }
 
         if (rule.Expect is { } expect)
         {
@@ -109,18 +144,30 @@ public static class PolicyEvaluator
                     continue;
                 }
                 var outcome = expect.Evaluate(item);
-                yield return outcome.Holds
-                    ? f with { Message = $"{subject}: {Actuals(item, expect)}; as expected" }
-                    : f with { Status = FindingStatus.Fail, Message = $"{subject}: {string.Join("; ", outcome.Misses)}" };
+                var unread = LoadErrors(item);
+                // A real failure fails even on an item that was not fully read; anything else on such an item
+                // (a pass, or an operator that could not tell) is an error: it may pass only because of what was not read.
+                if (outcome.Fails)
+                    yield return f with { Status = FindingStatus.Fail, Message = $"{subject}: {string.Join("; ", outcome.Misses)}" };
+                else if (outcome.IsUnknown || unread.Count > 0)
+                    yield return f with { Status = FindingStatus.Error, Message = $"cannot judge {subject}: {Reasons(outcome.Unknowns, unread)}" };
+                else
+                    yield return f with { Message = $"{subject}: {Actuals(item, expect)}; as expected" };
             }
-            if (matching.Count == 0 && rule.Count is null)
+            foreach (var (item, reason) in uncertain)
+            {
+                var subject = Subject(item, rule) ?? rule.For;
+                var (location, line) = Location(item, rule);
+                yield return Make(subject, FindingStatus.Error, $"cannot tell whether {rule.Id} applies to {subject}: {reason}")
+                    with { Evidence = Evidence(item, rule), Location = location, Line = line };
+            }
+            if (matching.Count == 0 && uncertain.Count == 0 && rule.Count is null)
                 yield return Make("", FindingStatus.Pass, $"no item of {rule.For}{(rule.Where is null ? "" : " matches " + rule.Where.Describe())}; nothing to judge");
         }
 
         if (rule.Count is { } bound)
         {
             var subjects = matching.Select(i => Subject(i, rule) ?? rule.For).ToList();
-            var holds = bound.Holds(matching.Count);
             var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
             {
                 ["count"] = matching.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -128,11 +175,37 @@ public static class PolicyEvaluator
             };
             var first = matching.Count > 0 ? Location(matching[0], rule) : (null, null);
             var what = rule.Where is null ? $"{rule.For} item(s)" : $"{rule.For} item(s) match {rule.Where.Describe()}";
-            yield return Make("", holds ? FindingStatus.Pass : FindingStatus.Fail,
-                    $"{matching.Count} {what}{(subjects.Count > 0 ? " (" + string.Join(", ", subjects) + ")" : "")}; expected {bound.Describe()}")
-                with { Evidence = evidence, Location = holds ? null : first.Item1, Line = holds ? null : first.Item2 };
+            var counted = $"{matching.Count} {what}{(subjects.Count > 0 ? " (" + string.Join(", ", subjects) + ")" : "")}";
+
+            // The true count is somewhere in [certain, certain + uncertain]; judge only if every count there agrees.
+            var (low, high) = (matching.Count, matching.Count + uncertain.Count);
+            var holdsAll = bound.Holds(low) && bound.Holds(high);
+            var holdsNone = Math.Max(low, bound.Min ?? 0) > Math.Min(high, bound.Max ?? long.MaxValue);
+            if (uncertain.Count > 0 && !holdsAll && !holdsNone)
+            {
+                var unsure = string.Join("; ", uncertain.Select(u => $"{Subject(u.Item, rule) ?? rule.For}: {u.Reason}"));
+                evidence["uncertain"] = JsonValues.Render(new JsonArray([.. uncertain.Select(u => (JsonNode)JsonValue.Create(Subject(u.Item, rule) ?? rule.For))]));
+                yield return Make("", FindingStatus.Error,
+                        $"cannot judge: {counted}, and {uncertain.Count} more may ({unsure}); expected {bound.Describe()}")
+                    with { Evidence = evidence };
+            }
+            else
+            {
+                var holds = uncertain.Count == 0 ? bound.Holds(low) : holdsAll;
+                yield return Make("", holds ? FindingStatus.Pass : FindingStatus.Fail, $"{counted}; expected {bound.Describe()}")
+                    with { Evidence = evidence, Location = holds ? null : first.Item1, Line = holds ? null : first.Item2 };
+            }
         }
     }
+
+    /// <summary>Why an item could not be fully read (its <see cref="LoadErrorsField"/>), empty when it was.</summary>
+    internal static IReadOnlyList<string> LoadErrors(JsonNode item) =>
+        item is JsonObject o && o.TryGetPropertyValue(LoadErrorsField, out var v) && v is JsonArray { Count: > 0 } a
+            ? [.. a.Select(x => JsonValues.ScalarText(x) ?? JsonValues.Render(x))]
+            : [];
+
+    private static string Reasons(IEnumerable<string> unknowns, IEnumerable<string> loadErrors) =>
+        string.Join("; ", unknowns.Concat(loadErrors).Distinct(StringComparer.Ordinal));
 
     private static string Expected(PolicyRule rule)
     {
@@ -150,6 +223,7 @@ public static class PolicyEvaluator
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in (rule.Where?.Fields() ?? []).Concat(rule.Expect?.Fields() ?? []))
             evidence[f] = JsonValues.Render(FieldPath.Resolve(item, f));
+        if (LoadErrors(item).Count > 0) evidence[LoadErrorsField] = JsonValues.Render(item[LoadErrorsField]);
         return evidence;
     }
 

@@ -31,20 +31,28 @@ public static class PolicySelfTest
 
     private static SelfTestResult Check(Policy policy, PolicyRule rule, int index, JsonNode? item, bool wantPass)
     {
-        var matches = rule.Where is null || rule.Where.Evaluate(item).Holds;
+        var where = rule.Where?.Evaluate(item) ?? ConditionOutcome.True;
+        var matches = where.Holds;
         var expect = matches && rule.Expect is not null ? rule.Expect.Evaluate(item) : null;
         var countHolds = rule.Count?.Holds(matches ? 1 : 0) ?? true;
-        var itemPasses = (expect?.Holds ?? true) && countHolds;
-        var ok = wantPass == itemPasses;
+        // An example the rule cannot judge neither passes nor fails: it is reported as such, never "ok".
+        var unknown = where.IsUnknown ? where : expect is { IsUnknown: true } ? expect : null;
+        var unread = item is null ? [] : PolicyEvaluator.LoadErrors(item);
+        var itemPasses = unknown is null && (expect?.Holds ?? true) && countHolds && unread.Count == 0;
+        var itemFails = unknown is null && (expect is { Fails: true } || !countHolds);
+        var ok = wantPass ? itemPasses : itemFails;
         var label = $"{rule.Id} examples.{(wantPass ? "pass" : "fail")}[{index}]";
 
         string why;
-        if (!matches && rule.Count is null) why = $"does not match where ({rule.Where!.Describe()}) so the rule does not judge it";
-        else if (expect is { Holds: false }) why = "fails expect: " + string.Join("; ", expect.Misses);
+        if (unknown is not null) why = "could not be evaluated: " + string.Join("; ", unknown.Unknowns);
+        else if (!matches && rule.Count is null) why = $"does not match where ({rule.Where!.Describe()}) so the rule does not judge it";
+        else if (expect is { Fails: true }) why = "fails expect: " + string.Join("; ", expect.Misses);
         else if (!countHolds) why = $"makes the count {(matches ? 1 : 0)}; expected {rule.Count!.Describe()}";
+        else if (unread.Count > 0) why = "could not be evaluated: it was not fully read (" + string.Join("; ", unread) + ")";
         else why = "satisfies the rule";
 
-        var message = ok ? $"{label}: ok ({why})" : $"{label}: expected the rule to {(wantPass ? "pass" : "fail")} but it {(itemPasses ? "passed" : "failed")}: the example {why}";
+        var outcome = itemPasses ? "passed" : itemFails ? "failed" : "errored";
+        var message = ok ? $"{label}: ok ({why})" : $"{label}: expected the rule to {(wantPass ? "pass" : "fail")} but it {outcome}: the example {why}";
         return new SelfTestResult(policy.Name, rule.Id, index, wantPass ? "pass" : "fail", ok, message);
     }
 }

@@ -52,10 +52,18 @@ internal static class ConditionCompiler
             var before = ctx.ErrorCount;
             var value = ctx.Expand(argument, opPath);
             if (ctx.ErrorCount != before) continue; // an unresolved var says it all; validating the raw text would only add noise
-            var problems = op.Validate(value);
-            foreach (var p in problems) ctx.Error(opPath, p.Code, p.Message);
+            var problems = op.Validate(value, ctx.OperatorSettings);
+            foreach (var p in problems) ctx.Error(ItemPath(opPath, p.Item, argument, value), p.Code, p.Message);
             if (problems.Count == 0) bound.Add(op);
         }
         return bound.Count == map.Count ? new FieldCondition(field, bound) : null;
     }
+
+    /// <summary>Where a problem with one item of a list argument points: at that item when the list was written
+    /// out item by item, else (a list var spliced in) at the operator's value.</summary>
+    private static string ItemPath(string opPath, int? item, JsonNode? written, JsonNode? expanded) =>
+        item is { } i && written is JsonArray w && expanded is JsonArray e && w.Count == e.Count
+            && !w.Any(x => JsonValues.AsString(x)?.Contains("${", StringComparison.Ordinal) == true)
+            ? YamlJsonDocument.Index(opPath, i)
+            : opPath;
 }

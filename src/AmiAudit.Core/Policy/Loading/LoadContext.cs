@@ -14,6 +14,9 @@ internal sealed partial class LoadContext(string file, YamlJsonDocument doc, Lis
 
     public int ErrorCount => errors.Count;
 
+    /// <summary>Settings of the rule being compiled (its <c>regexEngine</c>); operators bind with these.</summary>
+    public Operators.OperatorSettings OperatorSettings { get; set; } = Operators.OperatorSettings.Default;
+
     public void Error(string path, string code, string message, bool atKey = false)
     {
         var (line, col) = Doc.Locate(path, atKey);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Serialization.Metadata;
 using AmiAudit.Core.Model;
 
@@ -93,10 +94,22 @@ public static class SnapshotShape
     // The shape comes from System.Text.Json's source-generated contract for the snapshot (the same
     // metadata that writes the file), not from CLR reflection: names are the JSON names, and it works
     // unchanged in a trimmed NativeAOT build where PropertyInfo lists are not kept.
-    private static JsonTypeInfo Info(Type t) => SnapshotJson.Options.GetTypeInfo(t);
+    // Cached here: until the options are locked by a first (de)serialisation — and policies load before
+    // or while the snapshot is collected — GetTypeInfo builds fresh metadata on every call, which made
+    // field checks the largest cost of loading a big policy.
+    private static readonly ConcurrentDictionary<Type, (JsonTypeInfo Info, Dictionary<string, JsonPropertyInfo> Properties)> Shapes = new();
 
-    private static JsonPropertyInfo? Property(Type t, string jsonName) =>
-        Info(t).Properties.FirstOrDefault(p => p.Name == jsonName);
+    private static (JsonTypeInfo Info, Dictionary<string, JsonPropertyInfo> Properties) Shape(Type t) => Shapes.GetOrAdd(t, static t =>
+    {
+        var info = SnapshotJson.Options.GetTypeInfo(t);
+        var properties = new Dictionary<string, JsonPropertyInfo>(StringComparer.Ordinal);
+        foreach (var p in info.Properties) properties.TryAdd(p.Name, p);
+        return (info, properties);
+    });
+
+    private static JsonTypeInfo Info(Type t) => Shape(t).Info;
+
+    private static JsonPropertyInfo? Property(Type t, string jsonName) => Shape(t).Properties.GetValueOrDefault(jsonName);
 
     private static IEnumerable<string> FieldNames(Type t) =>
         Info(t).Properties.Select(p => p.Name).Order(StringComparer.Ordinal);

@@ -42,22 +42,31 @@ public sealed class YamlJsonDocument
 
 /// <summary>
 /// Reads YAML text with YamlDotNet's representation model (which keeps marks) and converts it.
-/// A policy or waiver file is input we do not control, so two shapes that would take the process
-/// down are refused as errors with a location instead: nesting deeper than <see cref="MaxDepth"/>
-/// (<see cref="DepthLimitedParser"/>: YamlDotNet and the conversion recurse, so 200,000 "[" overflow
-/// the stack — a crash, not an exception), and aliases that expand past <see cref="MaxNodes"/> nodes ("billion laughs": each
-/// alias is a reference, but the JSON copy of it is not).
+/// A policy or waiver file is input we do not control, so shapes that would take the process down are
+/// refused as errors with a location instead: nesting deeper than <see cref="MaxDepth"/>
+/// (<see cref="DepthLimitedParser"/>: YamlDotNet and the conversion recurse, so 200,000 "[" overflow the
+/// stack — a crash, not an exception), and aliases that expand past <see cref="MaxAliasValues"/> values
+/// ("billion laughs": each alias is a reference, but the JSON copy of it is not). Only values produced by
+/// alias expansion count toward that budget — a large honest file uses none — and the file's own size is
+/// bounded separately by <see cref="MaxValues"/>, with its own message.
 /// </summary>
 public static partial class YamlDocumentReader
 {
     /// <summary>Deepest mapping/sequence nesting accepted; a real policy uses about 8.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>Most JSON nodes one file may become after aliases are expanded.</summary>
-    public const int MaxNodes = 100_000;
+    /// <summary>Most JSON values the aliases of one file may expand to (copies of anchored nodes).</summary>
+    public const int MaxAliasValues = 100_000;
+
+    /// <summary>Most values one file may hold as written (about 50,000 rules); beyond it the file is refused
+    /// as too large rather than slowly converted and validated.</summary>
+    public const int MaxValues = 1_000_000;
 
     /// <summary>All documents of the text, or the first error (YamlDotNet stops at the first one).</summary>
-    public static (IReadOnlyList<YamlJsonDocument> Documents, PolicyError? Error) Read(PolicySource source)
+    public static (IReadOnlyList<YamlJsonDocument> Documents, PolicyError? Error) Read(PolicySource source) => Read(source, MaxValues);
+
+    /// <summary><see cref="Read(PolicySource)"/> with another plain-size limit (tests reach it without a 1,000,000-value file).</summary>
+    internal static (IReadOnlyList<YamlJsonDocument> Documents, PolicyError? Error) Read(PolicySource source, int maxValues)
     {
         var stream = new YamlStream();
         try
@@ -70,13 +79,13 @@ public static partial class YamlDocumentReader
             return ([], new PolicyError(source.Path, (int)ex.Start.Line, (int)ex.Start.Column, code, ex.Message));
         }
         var docs = new List<YamlJsonDocument>();
-        var budget = new Budget();
+        var budget = new Budget { MaxValues = maxValues };
         foreach (var d in stream.Documents)
         {
             var doc = new YamlJsonDocument();
             try
             {
-                doc.Root = Convert(d.RootNode, "#", doc, 0, budget);
+                doc.Root = Convert(d.RootNode, "#", doc, 0, budget, viaAlias: false);
             }
             catch (TooLargeException ex)
             {
@@ -89,7 +98,13 @@ public static partial class YamlDocumentReader
 
     private sealed class Budget
     {
-        public int Nodes;
+        public int MaxValues;
+        public int Values;
+        public int AliasValues;
+
+        /// <summary>Anchored nodes already converted once. YamlStream resolves an alias to the very node its
+        /// anchor names, so meeting one a second time means an alias is being expanded.</summary>
+        public readonly HashSet<YamlNode> Seen = new(ReferenceEqualityComparer.Instance);
     }
 
     private sealed class TooLargeException(Mark at, string message) : Exception(message)
@@ -97,10 +112,21 @@ public static partial class YamlDocumentReader
         public Mark At { get; } = at;
     }
 
-    private static JsonNode? Convert(YamlNode node, string path, YamlJsonDocument marks, int depth, Budget budget)
+    private static JsonNode? Convert(YamlNode node, string path, YamlJsonDocument marks, int depth, Budget budget, bool viaAlias)
     {
-        // Aliases are shared nodes in YamlStream; converted, each becomes a copy — hence both limits here too.
-        if (++budget.Nodes > MaxNodes) throw new TooLargeException(node.Start, $"expands to more than {MaxNodes:N0} values through aliases; refusing to read it");
+        // Aliases are shared nodes in YamlStream; converted, each becomes a copy — hence the limits here too.
+        // Everything under a node met for the second time is such a copy, and only that counts as expansion.
+        // Only an anchored node can be met twice, so only those are tracked (an honest file has few or none).
+        viaAlias = viaAlias || (!node.Anchor.IsEmpty && !budget.Seen.Add(node));
+        if (viaAlias)
+        {
+            if (++budget.AliasValues > MaxAliasValues)
+                throw new TooLargeException(node.Start, $"expands to more than {MaxAliasValues:N0} values through aliases; refusing to read it");
+        }
+        else if (++budget.Values > budget.MaxValues)
+        {
+            throw new TooLargeException(node.Start, $"has more than {budget.MaxValues:N0} values (the size limit for one policy, waiver or config file); split it into several files");
+        }
         if (depth > MaxDepth) throw new TooLargeException(node.Start, $"nested deeper than {MaxDepth} levels once aliases are expanded");
         marks.Values[path] = node.Start;
         switch (node)
@@ -112,12 +138,12 @@ public static partial class YamlDocumentReader
                     var key = k is YamlScalarNode ks ? ks.Value ?? "" : k.ToString();
                     var childPath = YamlJsonDocument.Child(path, key);
                     marks.Keys[childPath] = k.Start;
-                    o[key] = Convert(v, childPath, marks, depth + 1, budget);
+                    o[key] = Convert(v, childPath, marks, depth + 1, budget, viaAlias);
                 }
                 return o;
             case YamlSequenceNode s:
                 var a = new JsonArray();
-                for (var i = 0; i < s.Children.Count; i++) a.Add(Convert(s.Children[i], YamlJsonDocument.Index(path, i), marks, depth + 1, budget));
+                for (var i = 0; i < s.Children.Count; i++) a.Add(Convert(s.Children[i], YamlJsonDocument.Index(path, i), marks, depth + 1, budget, viaAlias));
                 return a;
             case YamlScalarNode sc:
                 return Scalar(sc);

@@ -8,7 +8,7 @@ public sealed class ContainsOperator : RuleOperatorBase
     public override string Summary => "a string value contains the argument as a substring, or a list value has an item equal to it";
     public override JsonObject ArgumentSchema() => JsonValues.Schema("""{"type":["string","number","boolean","null"]}""");
     protected override void Check(JsonNode? argument, List<OperatorProblem> problems) => RequireScalar(argument, problems);
-    public override bool Evaluate(JsonNode? actual) => Has(actual, Argument);
+    public override Judgement Evaluate(JsonNode? actual) => Has(actual, Argument);
     public override string Describe() => $"containing {JsonValues.Quoted(Argument)}";
 
     internal static bool Has(JsonNode? actual, JsonNode? wanted) => actual switch

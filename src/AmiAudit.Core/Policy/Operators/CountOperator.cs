@@ -23,7 +23,7 @@ public sealed class CountOperator : RuleOperatorBase
         if (_bound is { Min: { } min, Max: { } max } && min > max) Problem(problems, $"min {min} is greater than max {max}");
     }
 
-    public override bool Evaluate(JsonNode? actual) => actual switch
+    public override Judgement Evaluate(JsonNode? actual) => actual switch
     {
         null => _bound.Holds(0),
         JsonArray a => _bound.Holds(a.Count),

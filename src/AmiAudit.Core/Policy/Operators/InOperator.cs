@@ -8,6 +8,6 @@ public sealed class InOperator : RuleOperatorBase
     public override string Summary => "the value equals one of the listed values (a list var expands here)";
     public override JsonObject ArgumentSchema() => JsonValues.Schema("""{"type":"array","items":{"type":["string","number","boolean","null"]}}""");
     protected override void Check(JsonNode? argument, List<OperatorProblem> problems) => RequireList(argument, problems);
-    public override bool Evaluate(JsonNode? actual) => ArgumentList.Any(v => JsonValues.Same(actual, v));
+    public override Judgement Evaluate(JsonNode? actual) => ArgumentList.Any(v => JsonValues.Same(actual, v));
     public override string Describe() => $"in {JsonValues.Plain(Argument)}";
 }

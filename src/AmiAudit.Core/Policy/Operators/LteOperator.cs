@@ -1,14 +1,9 @@
-using System.Text.Json.Nodes;
-
 namespace AmiAudit.Core.Policies.Operators;
 
-public sealed class LteOperator : RuleOperatorBase
+public sealed class LteOperator : ComparisonOperatorBase
 {
     public override string Name => "lte";
-    public override string Summary => "the value is a number at most the argument (absent or non-numeric: false)";
-    public override JsonObject ArgumentSchema() => JsonValues.Schema("""{"type":"number"}""");
-    protected override void Check(JsonNode? argument, List<OperatorProblem> problems) => RequireNumber(argument, problems);
-    public override bool Evaluate(JsonNode? actual) =>
-        JsonValues.AsNumber(actual) is { } a && JsonValues.AsNumber(Argument) is { } b && a <= b;
-    public override string Describe() => $"<= {JsonValues.Plain(Argument)}";
+    public override string Summary => "the value is a number (or numeric text) at most the argument (absent: false; not a number: error)";
+    protected override string Symbol => "<=";
+    protected override bool Compare(double a, double b) => a <= b;
 }

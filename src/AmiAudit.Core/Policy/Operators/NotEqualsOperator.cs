@@ -8,6 +8,6 @@ public sealed class NotEqualsOperator : RuleOperatorBase
     public override string Summary => "the value differs from the argument (an absent value differs from anything but null)";
     public override JsonObject ArgumentSchema() => JsonValues.Schema("""{"type":["string","number","boolean","null"]}""");
     protected override void Check(JsonNode? argument, List<OperatorProblem> problems) => RequireScalar(argument, problems);
-    public override bool Evaluate(JsonNode? actual) => !JsonValues.Same(actual, Argument);
+    public override Judgement Evaluate(JsonNode? actual) => !JsonValues.Same(actual, Argument);
     public override string Describe() => $"not equal to {JsonValues.Quoted(Argument)}";
 }

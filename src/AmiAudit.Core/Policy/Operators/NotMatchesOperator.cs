@@ -6,6 +6,6 @@ public sealed class NotMatchesOperator : RegexOperatorBase
 {
     public override string Name => "notMatches";
     public override string Summary => "neither the value nor any item of a list value matches the regex (or any of the regexes)";
-    public override bool Evaluate(JsonNode? actual) => !AnyMatch(actual);
+    public override Judgement Evaluate(JsonNode? actual) => AnyMatch(actual).Negate();
     public override string Describe() => $"not matching {PatternText}";
 }

@@ -13,11 +13,17 @@ public abstract class RuleOperatorBase : IRuleOperator
     public abstract string Name { get; }
     public abstract string Summary { get; }
     public abstract JsonObject ArgumentSchema();
-    public abstract bool Evaluate(JsonNode? actual);
+    public abstract Judgement Evaluate(JsonNode? actual);
     public abstract string Describe();
 
-    public IReadOnlyList<OperatorProblem> Validate(JsonNode? argument)
+    /// <summary>The settings the argument was bound with.</summary>
+    protected OperatorSettings Settings { get; private set; } = OperatorSettings.Default;
+
+    public IReadOnlyList<OperatorProblem> Validate(JsonNode? argument) => Validate(argument, OperatorSettings.Default);
+
+    public IReadOnlyList<OperatorProblem> Validate(JsonNode? argument, OperatorSettings settings)
     {
+        Settings = settings;
         Argument = argument?.DeepClone();
         var problems = new List<OperatorProblem>();
         Check(Argument, problems);
@@ -27,8 +33,8 @@ public abstract class RuleOperatorBase : IRuleOperator
     /// <summary>Override to check and compile the argument.</summary>
     protected virtual void Check(JsonNode? argument, List<OperatorProblem> problems) { }
 
-    protected void Problem(List<OperatorProblem> problems, string message, string code = PolicyErrorCodes.BadArgument) =>
-        problems.Add(new OperatorProblem(code, $"{Name}: {message}"));
+    protected void Problem(List<OperatorProblem> problems, string message, string code = PolicyErrorCodes.BadArgument, int? item = null) =>
+        problems.Add(new OperatorProblem(code, $"{Name}: {message}", item));
 
     protected void RequireScalar(JsonNode? argument, List<OperatorProblem> problems)
     {
