@@ -148,6 +148,7 @@ public static class SnapshotUtf8Reader
         bool available = default;
         string? defaultTarget = null;
         List<UnitFact>? units = null;
+        List<string>? kernels = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
         {
@@ -158,10 +159,11 @@ public static class SnapshotUtf8Reader
                 case "available": available = Bool(ref r); break;
                 case "defaultTarget": defaultTarget = StrN(ref r); break;
                 case "units": units = List(ref r, ReadUnit); break;
+                case "kernels": kernels = StrList(ref r); break;
                 default: r.Skip(); break;
             }
         }
-        return new SystemdFacts { Available = available, DefaultTarget = defaultTarget, Units = units ?? throw new NotSure() };
+        return new SystemdFacts { Available = available, DefaultTarget = defaultTarget, Kernels = kernels ?? [], Units = units ?? throw new NotSure() };
     }
 
     private static UnitFact ReadUnit(ref Utf8JsonReader r)
@@ -170,6 +172,8 @@ public static class SnapshotUtf8Reader
         string? name0 = default, type = default, unitFileState = default;
         string? fragmentPath = null, preset = null, description = null, aliasOf = null, template = null, restart = null, restartSec = null;
         string? loadState = null, activeState = null, subState = null, result = null, failureMessage = null;
+        string? conditionResult = null, assertResult = null, pulledInBy = null;
+        List<string>? conditionNotes = null, loadErrors = null;
         List<string>? dropIns = null, wantedBy = null, requiredBy = null, alias = null, also = null, requires = null, wants = null, bindsTo = null;
         List<string>? requisite = null, partOf = null, after = null, before = null, missingDeps = null, conditions = null, asserts = null;
         List<string>? execStart = null, execStartPre = null, missingExecs = null, envFiles = null, bootPath = null;
@@ -227,6 +231,11 @@ public static class SnapshotUtf8Reader
                 case "restartsPerHour": restartsPerHour = DoubleN(ref r); break;
                 case "failuresInWindow": failuresInWindow = LongN(ref r); break;
                 case "failureMessage": failureMessage = StrN(ref r); break;
+                case "conditionResult": conditionResult = StrN(ref r); break;
+                case "assertResult": assertResult = StrN(ref r); break;
+                case "conditionNotes": conditionNotes = StrList(ref r); break;
+                case "pulledInBy": pulledInBy = StrN(ref r); break;
+                case "loadErrors": loadErrors = StrList(ref r); break;
                 default: r.Skip(); break;
             }
         }
@@ -241,6 +250,7 @@ public static class SnapshotUtf8Reader
             StartsAtBoot = startsAtBoot, BootPath = bootPath ?? throw new NotSure(), LoadState = loadState, ActiveState = activeState, SubState = subState,
             Result = result, NRestarts = nRestarts, ExecMainCode = execMainCode, ExecMainStatus = execMainStatus, ActiveEnterTimestamp = activeEnter,
             RestartsPerHour = restartsPerHour, FailuresInWindow = failuresInWindow, FailureMessage = failureMessage,
+            ConditionResult = conditionResult, AssertResult = assertResult, ConditionNotes = conditionNotes ?? [], PulledInBy = pulledInBy, LoadErrors = loadErrors ?? [],
         };
     }
 
