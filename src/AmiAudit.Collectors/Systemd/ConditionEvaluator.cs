@@ -27,11 +27,11 @@ internal sealed class ConditionEvaluator(PathProbe probe, ImageFacts image)
 {
     private static readonly Dictionary<string, string> AtBoot = new(StringComparer.Ordinal)
     {
-        ["Virtualization"] = "the machine it boots on decides (VM, container or bare metal)",
+        ["Virtualization"] = "the machine it boots on decides: VM, container or bare metal",
         ["Host"] = "the host name and machine ID are set at boot",
         ["KernelCommandLine"] = "the boot loader's kernel command line decides",
         ["Security"] = "the security modules of the running kernel decide",
-        ["Capability"] = "the capabilities PID 1 is given decide (fewer in a container)",
+        ["Capability"] = "the capabilities PID 1 is given decide; a container gets fewer",
         ["ACPower"] = "the machine's power supply decides",
         ["NeedsUpdate"] = "compares /usr with /etc/.updated or /var/.updated at boot",
         ["FirstBoot"] = "true on the image's first boot only",

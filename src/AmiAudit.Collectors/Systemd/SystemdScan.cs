@@ -287,7 +287,8 @@ internal sealed class SystemdScan(RootFileSystem fs)
             ConditionResult = conditionResult is { } c ? ConditionEvaluator.Word(c) : null,
             AssertResult = asserts is null ? null : ConditionEvaluator.Word(asserts.Result),
             ConditionNotes = notes,
-            MissingDependencies = MissingDependencies(unit),
+            MissingDependencies = Missing(unit.Requires.Concat(unit.Requisite)),
+            MissingBindsTo = Missing(unit.BindsTo),
             MissingExecutables = UnitName.TypeOf(unit.Name) == "service" ? _exec.FailingExecutables(unit, context, kernel) : [],
         };
     }
@@ -300,10 +301,10 @@ internal sealed class SystemdScan(RootFileSystem fs)
         return bestInstance.TryGetValue(canonical, out var instance) ? (true, boot.PathTo(instance)) : (false, []);
     }
 
-    private List<string> MissingDependencies(LoadedUnit unit)
+    private List<string> Missing(IEnumerable<string> dependencies)
     {
         var missing = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var dep in unit.Requires.Concat(unit.BindsTo).Concat(unit.Requisite))
+        foreach (var dep in dependencies)
             if (!missing.Contains(dep) && !UnitExists(dep)) missing.Add(dep);
         return [.. missing];
     }

@@ -173,7 +173,7 @@ public static class SnapshotUtf8Reader
         string? fragmentPath = null, preset = null, description = null, aliasOf = null, template = null, restart = null, restartSec = null;
         string? loadState = null, activeState = null, subState = null, result = null, failureMessage = null;
         string? conditionResult = null, assertResult = null, pulledInBy = null;
-        List<string>? conditionNotes = null, loadErrors = null;
+        List<string>? conditionNotes = null, loadErrors = null, missingBindsTo = null;
         List<string>? dropIns = null, wantedBy = null, requiredBy = null, alias = null, also = null, requires = null, wants = null, bindsTo = null;
         List<string>? requisite = null, partOf = null, after = null, before = null, missingDeps = null, conditions = null, asserts = null;
         List<string>? execStart = null, execStartPre = null, missingExecs = null, envFiles = null, bootPath = null;
@@ -236,6 +236,7 @@ public static class SnapshotUtf8Reader
                 case "conditionNotes": conditionNotes = StrList(ref r); break;
                 case "pulledInBy": pulledInBy = StrN(ref r); break;
                 case "loadErrors": loadErrors = StrList(ref r); break;
+                case "missingBindsTo": missingBindsTo = StrList(ref r); break;
                 default: r.Skip(); break;
             }
         }
@@ -250,7 +251,7 @@ public static class SnapshotUtf8Reader
             StartsAtBoot = startsAtBoot, BootPath = bootPath ?? throw new NotSure(), LoadState = loadState, ActiveState = activeState, SubState = subState,
             Result = result, NRestarts = nRestarts, ExecMainCode = execMainCode, ExecMainStatus = execMainStatus, ActiveEnterTimestamp = activeEnter,
             RestartsPerHour = restartsPerHour, FailuresInWindow = failuresInWindow, FailureMessage = failureMessage,
-            ConditionResult = conditionResult, AssertResult = assertResult, ConditionNotes = conditionNotes ?? [], PulledInBy = pulledInBy, LoadErrors = loadErrors ?? [],
+            ConditionResult = conditionResult, AssertResult = assertResult, ConditionNotes = conditionNotes ?? [], PulledInBy = pulledInBy, LoadErrors = loadErrors ?? [], MissingBindsTo = missingBindsTo ?? [],
         };
     }
 

@@ -49,8 +49,12 @@ public sealed record UnitFact
     public List<string> PartOf { get; init; } = [];
     public List<string> After { get; init; } = [];
     public List<string> Before { get; init; } = [];
-    /// <summary>Units named in Requires/BindsTo/Requisite that no unit directory defines.</summary>
+    /// <summary>Units named in Requires=/Requisite= that no unit directory defines. systemd 252 still starts the
+    /// unit at boot, but every later start or restart fails ("Unit … not found").</summary>
     public List<string> MissingDependencies { get; init; } = [];
+    /// <summary>Units named in BindsTo= that no unit directory defines: at boot the unit is never started
+    /// (with After=: "Dependency failed") or stopped right after it starts.</summary>
+    public List<string> MissingBindsTo { get; init; } = [];
     /// <summary>"ConditionPathExists=/etc/foo" style, in file order.</summary>
     public List<string> Conditions { get; init; } = [];
     public List<string> Asserts { get; init; } = [];
