@@ -107,5 +107,7 @@ public sealed record UnitFact
     /// <summary>Last error line the unit's process logged before it failed (journal), already redacted;
     /// the diff quotes it as evidence ("metric push failed").</summary>
     public string? FailureMessage { get; init; }
+    /// <summary>What could not be read or judged: a dangling, FIFO, unreadable or malformed drop-in, a fragment
+    /// systemd refuses, an Exec line it drops. The rest of the unit is still filled in.</summary>
     public List<string> LoadErrors { get; init; } = [];
 }
