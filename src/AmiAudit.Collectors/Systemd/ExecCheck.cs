@@ -20,31 +20,32 @@ internal sealed class ExecCheck(PathProbe probe)
     /// <summary>Programs whose absence fails the unit: missing, not executable, or a missing interpreter.</summary>
     public List<string> FailingExecutables(LoadedUnit unit, SpecifierContext context, string? kernel)
     {
-        var missing = new List<string>();
-        foreach (var list in (List<string>[])[unit.ExecStartPre, unit.ExecStart, unit.ExecStartPost])
-            foreach (var line in list)
-                foreach (var command in ExecLine.Parse("", line, out _, out _))
-                {
-                    if (command.IgnoresFailure) continue;
-                    if (Problem(command, unit.Name, context, kernel) is { } culprit && !missing.Contains(culprit)) missing.Add(culprit);
-                }
-        return missing;
+        List<string>? missing = null;
+        foreach (var setting in (string[])["ExecStartPre", "ExecStart", "ExecStartPost"])
+        {
+            if (!unit.Commands.TryGetValue(setting, out var commands)) continue;
+            foreach (var command in commands)
+            {
+                if (command.IgnoresFailure) continue;
+                if (Problem(command, unit.Name, context, kernel) is { } culprit && !(missing ??= []).Contains(culprit)) missing.Add(culprit);
+            }
+        }
+        return missing ?? [];
     }
 
     /// <summary>What ExecCondition= decides offline: false (a command that is not "-" cannot run: the unit is skipped),
     /// unknown (its commands run at boot and decide), true (none, or all "-"); null without ExecCondition=.</summary>
     public (Tri Result, string? Note)? ExecCondition(LoadedUnit unit, SpecifierContext context, string? kernel)
     {
-        if (unit.ExecCondition.Count == 0) return null;
+        if (unit.ExecCondition.Count == 0 || !unit.Commands.TryGetValue("ExecCondition", out var commands)) return null;
         string? decidesAtBoot = null;
-        foreach (var line in unit.ExecCondition)
-            foreach (var command in ExecLine.Parse("", line, out _, out _))
-            {
-                if (command.IgnoresFailure) continue;
-                if (Problem(command, unit.Name, context, kernel) is { } culprit)
-                    return (Tri.False, $"ExecCondition={line}: {culprit} cannot be executed; systemd skips the unit (exit 203 counts as \"condition not met\")");
-                decidesAtBoot ??= $"ExecCondition={line}: unknown (the command decides at boot)";
-            }
+        foreach (var command in commands)
+        {
+            if (command.IgnoresFailure) continue;
+            if (Problem(command, unit.Name, context, kernel) is { } culprit)
+                return (Tri.False, $"ExecCondition={command.Line}: {culprit} cannot be executed; systemd skips the unit (exit 203 counts as \"condition not met\")");
+            decidesAtBoot ??= $"ExecCondition={command.Line}: unknown (the command decides at boot)";
+        }
         return decidesAtBoot is null ? (Tri.True, null) : (Tri.Unknown, decidesAtBoot);
     }
 

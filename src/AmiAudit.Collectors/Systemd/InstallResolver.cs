@@ -193,8 +193,13 @@ internal sealed class InstallResolver(UnitTree tree)
         if (info.Mode == InstallMode.Masked) return InstallError.Ok;
 
         // install.c orders the drop-in directories name-major: every <dir>/<name>.d, then every <dir>/<template>.d.
-        var dirs = tree.SearchDirs.Select(d => (d, info.Name + ".d"));
-        if (template is not null) dirs = dirs.Concat(tree.SearchDirs.Select(d => (d, template + ".d")));
+        var nameDir = info.Name + ".d";
+        var dirs = tree.SearchDirs.Select(d => (d, nameDir));
+        if (template is not null)
+        {
+            var templateDir = template + ".d";
+            dirs = dirs.Concat(tree.SearchDirs.Select(d => (d, templateDir)));
+        }
         foreach (var dropIn in ConfFiles(dirs, ".conf"))
         {
             // Recorded, not returned: a broken drop-in must not hide the fragment and the links.

@@ -21,6 +21,8 @@ internal sealed class LoadedUnit
     public List<string> ExecStartPre { get; } = [];
     public List<string> ExecStart { get; } = [];
     public List<string> ExecStartPost { get; } = [];
+    /// <summary>The commands of each Exec*= setting above, parsed once (setting name → commands in order).</summary>
+    public Dictionary<string, List<ExecCommand>> Commands { get; } = new(StringComparer.Ordinal);
     public string? Restart { get; set; }
     public string? RestartSec { get; set; }
     public List<string> EnvironmentFiles { get; } = [];
@@ -44,22 +46,37 @@ internal sealed class LoadedUnit
     public IEnumerable<string> PullsIn => Requires.Concat(Wants).Concat(BindsTo).Concat(Upholds);
 }
 
-/// <summary>A list that keeps first-insertion order and ignores duplicates in O(1) (a unit may name thousands of dependencies).</summary>
+/// <summary>
+/// A list that keeps first-insertion order and ignores duplicates. Small sets (almost every unit's)
+/// are searched linearly; past 16 items a hash set takes over, so a unit naming thousands of
+/// dependencies stays linear.
+/// </summary>
 internal sealed class OrderedSet : IEnumerable<string>
 {
+    private const int HashFrom = 16;
     private readonly List<string> _items = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private HashSet<string>? _seen;
 
     public int Count => _items.Count;
 
     public void Add(string item)
     {
-        if (_seen.Add(item)) _items.Add(item);
+        if (Contains(item)) return;
+        _items.Add(item);
+        if (_seen is not null) _seen.Add(item);
+        else if (_items.Count > HashFrom) _seen = new HashSet<string>(_items, StringComparer.Ordinal);
     }
 
-    public bool Contains(string item) => _seen.Contains(item);
+    public bool Contains(string item)
+    {
+        if (_seen is not null) return _seen.Contains(item);
+        foreach (var i in _items) if (string.Equals(i, item, StringComparison.Ordinal)) return true;
+        return false;
+    }
 
-    public IEnumerator<string> GetEnumerator() => _items.GetEnumerator();
+    public List<string>.Enumerator GetEnumerator() => _items.GetEnumerator();
 
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator<string> IEnumerable<string>.GetEnumerator() => _items.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
 }

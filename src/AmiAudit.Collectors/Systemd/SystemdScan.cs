@@ -228,8 +228,16 @@ internal sealed class SystemdScan(RootFileSystem fs)
             };
         }
 
-        fact = fact with
+        // The one full fact, built once (a record copied per step costs a 5,000-unit root megabytes).
+        var judged = unit is null || UnitName.IsTemplate(name) ? default : Judge(unit);
+        return new UnitFact
         {
+            Name = name,
+            Type = fact.Type,
+            UnitFileState = state,
+            Preset = preset,
+            Template = fact.Template,
+            PulledInBy = pulledInBy,
             FragmentPath = info.Path,
             WantedBy = [.. info.WantedBy],
             RequiredBy = [.. info.RequiredBy],
@@ -238,34 +246,37 @@ internal sealed class SystemdScan(RootFileSystem fs)
             StartsAtBoot = startsAtBoot,
             BootPath = bootPath,
             LoadErrors = loadErrors,
+            DropIns = unit is null ? [] : [.. unit.DropIns],
+            Description = unit?.Description,
+            Requires = unit is null ? [] : [.. unit.Requires],
+            Wants = unit is null ? [] : [.. unit.Wants],
+            BindsTo = unit is null ? [] : [.. unit.BindsTo],
+            Requisite = unit is null ? [] : [.. unit.Requisite],
+            PartOf = unit is null ? [] : [.. unit.PartOf],
+            After = unit is null ? [] : [.. unit.After],
+            Before = unit is null ? [] : [.. unit.Before],
+            Conditions = unit is null ? [] : [.. unit.Conditions],
+            Asserts = unit is null ? [] : [.. unit.Asserts],
+            ExecStart = unit is null ? [] : [.. unit.ExecStart],
+            ExecStartPre = unit is null ? [] : [.. unit.ExecStartPre],
+            Restart = unit?.Restart,
+            RestartSec = unit?.RestartSec,
+            EnvironmentFiles = unit is null ? [] : [.. unit.EnvironmentFiles],
+            // A template never runs: its instances are judged (they are listed too when something pulls them in).
+            ConditionResult = judged.ConditionResult,
+            AssertResult = judged.AssertResult,
+            ConditionNotes = judged.Notes ?? [],
+            MissingDependencies = judged.MissingDependencies ?? [],
+            MissingBindsTo = judged.MissingBindsTo ?? [],
+            MissingExecutables = judged.MissingExecutables ?? [],
         };
-        if (unit is null) return fact;
-        fact = fact with
-        {
-            DropIns = [.. unit.DropIns],
-            Description = unit.Description,
-            Requires = [.. unit.Requires],
-            Wants = [.. unit.Wants],
-            BindsTo = [.. unit.BindsTo],
-            Requisite = [.. unit.Requisite],
-            PartOf = [.. unit.PartOf],
-            After = [.. unit.After],
-            Before = [.. unit.Before],
-            Conditions = [.. unit.Conditions],
-            Asserts = [.. unit.Asserts],
-            ExecStart = [.. unit.ExecStart],
-            ExecStartPre = [.. unit.ExecStartPre],
-            Restart = unit.Restart,
-            RestartSec = unit.RestartSec,
-            EnvironmentFiles = [.. unit.EnvironmentFiles],
-        };
-        // A template never runs: its instances are judged (they are listed too when something pulls them in).
-        if (UnitName.IsTemplate(name)) return fact;
-        return Judge(fact, unit);
     }
 
+    private readonly record struct Judgement(string? ConditionResult, string? AssertResult, List<string>? Notes,
+        List<string>? MissingDependencies, List<string>? MissingBindsTo, List<string>? MissingExecutables);
+
     /// <summary>Conditions, asserts and the exec commands that can fail the unit, evaluated against the image.</summary>
-    private UnitFact Judge(UnitFact fact, LoadedUnit unit)
+    private Judgement Judge(LoadedUnit unit)
     {
         var context = new SpecifierContext(_image!, unit.FragmentPath);
         // An exec path with %v is checked only when the image has exactly one kernel.
@@ -282,15 +293,13 @@ internal sealed class SystemdScan(RootFileSystem fs)
         }
         var asserts = _conditions.Evaluate(unit.Asserts, "Assert", unit.Name, context);
         if (asserts is not null) notes.AddRange(asserts.Notes);
-        return fact with
-        {
-            ConditionResult = conditionResult is { } c ? ConditionEvaluator.Word(c) : null,
-            AssertResult = asserts is null ? null : ConditionEvaluator.Word(asserts.Result),
-            ConditionNotes = notes,
-            MissingDependencies = Missing(unit.Requires.Concat(unit.Requisite)),
-            MissingBindsTo = Missing(unit.BindsTo),
-            MissingExecutables = UnitName.TypeOf(unit.Name) == "service" ? _exec.FailingExecutables(unit, context, kernel) : [],
-        };
+        return new Judgement(
+            conditionResult is { } c ? ConditionEvaluator.Word(c) : null,
+            asserts is null ? null : ConditionEvaluator.Word(asserts.Result),
+            notes,
+            Missing(unit.Requires.Concat(unit.Requisite)),
+            Missing(unit.BindsTo),
+            UnitName.TypeOf(unit.Name) == "service" ? _exec.FailingExecutables(unit, context, kernel) : []);
     }
 
     /// <summary>A template starts at boot when one of its instances does (the shortest such path is shown).</summary>
@@ -303,10 +312,12 @@ internal sealed class SystemdScan(RootFileSystem fs)
 
     private List<string> Missing(IEnumerable<string> dependencies)
     {
-        var missing = new SortedSet<string>(StringComparer.Ordinal);
+        List<string>? missing = null;
         foreach (var dep in dependencies)
-            if (!missing.Contains(dep) && !UnitExists(dep)) missing.Add(dep);
-        return [.. missing];
+            if (!UnitExists(dep)) (missing ??= []).Add(dep); // the sets hold each name once
+        if (missing is null) return [];
+        missing.Sort(StringComparer.Ordinal);
+        return missing;
     }
 
     /// <summary>

@@ -68,25 +68,41 @@ internal sealed class UnitLoader(InstallResolver resolver, IReadOnlyDictionary<s
     }
 
     /// <summary>unit_file_find_dropin_paths(): search-dir-major for the name, then the aliases, then the type.</summary>
-    private IEnumerable<(DirView, string)> DropInDirs(List<string> names, string suffix)
+    private List<(DirView, string)> DropInDirs(List<string> names, string suffix)
     {
-        var result = new List<(DirView, string)>();
+        List<(DirView, string)>? result = null;
+        var keys = new List<string>(4);
         foreach (var n in names)
+        {
+            // The candidate directory names do not depend on the search directory: built once per name.
+            keys.Clear();
+            foreach (var candidate in Candidates(n)) keys.Add(candidate + suffix);
             foreach (var dir in _tree.SearchDirs)
-                FindDirs(dir, n, suffix, result);
-        var type = UnitName.TypeOf(names[0]);
+            {
+                if (!dir.Exists) continue;
+                foreach (var key in keys)
+                    if (dir.Get(key) is not null) (result ??= []).Add((dir, key));
+            }
+        }
+        var typeKey = UnitName.TypeOf(names[0]) + suffix;
         foreach (var dir in _tree.SearchDirs)
-            if (dir.Get(type + suffix) is not null) result.Add((dir, type + suffix));
-        return result;
+            if (dir.Exists && dir.Get(typeKey) is not null) (result ??= []).Add((dir, typeKey));
+        return result ?? [];
     }
 
     /// <summary>unit_file_find_dirs(): the name, its template, then its "-" prefixes, most specific first.</summary>
-    private static void FindDirs(DirView dir, string name, string suffix, List<(DirView, string)> result)
+    private static List<string> Candidates(string name)
     {
-        if (!dir.Exists) return;
-        if (dir.Get(name + suffix) is not null) result.Add((dir, name + suffix));
+        var result = new List<string>(2);
+        AddCandidates(name, result);
+        return result;
+    }
+
+    private static void AddCandidates(string name, List<string> result)
+    {
+        result.Add(name);
         var isInstance = UnitName.IsInstance(name);
-        if (isInstance && UnitName.Template(name) is { } template) FindDirs(dir, template, suffix, result);
+        if (isInstance && UnitName.Template(name) is { } template) AddCandidates(template, result);
 
         var prefix = UnitName.Prefix(name);
         var chopped = false;
@@ -106,7 +122,7 @@ internal sealed class UnitLoader(InstallResolver resolver, IReadOnlyDictionary<s
         var type = UnitName.TypeOf(name);
         var built = isInstance ? $"{prefix}@{UnitName.Instance(name)}.{type}" : $"{prefix}.{type}";
         if (!UnitName.IsValid(built)) return;
-        FindDirs(dir, built, suffix, result);
+        AddCandidates(built, result);
     }
 
     /// <summary>process_deps() of load-dropin.c: every symlink in the .wants/.requires dirs is a dependency by its name.</summary>
@@ -204,9 +220,11 @@ internal sealed class UnitLoader(InstallResolver resolver, IReadOnlyDictionary<s
     /// <summary>config_parse_exec(): a line systemd rejects is dropped ("-") or makes it refuse the unit.</summary>
     private static void ApplyExec(LoadedUnit unit, string file, UnitEntry e, List<string> list)
     {
+        if (!unit.Commands.TryGetValue(e.Key, out var parsed)) unit.Commands[e.Key] = parsed = [];
         if (e.Value.Length == 0)
         {
             list.Clear();
+            parsed.Clear();
             return;
         }
         var commands = ExecLine.Parse(e.Key, e.Value, out var error, out var fatal);
@@ -227,6 +245,7 @@ internal sealed class UnitLoader(InstallResolver resolver, IReadOnlyDictionary<s
             unit.LoadErrors.Add($"{file}:{e.Line}: {e.Key}={e.Value}: {error}; systemd ignores the line");
         }
         list.Add(e.Value);
+        parsed.AddRange(commands);
     }
 
     /// <summary>EnvironmentFile=: each assignment adds one entry, the empty string clears the list.</summary>
