@@ -45,7 +45,10 @@ cleanup() {
 trap cleanup EXIT
 
 start=$(date +%s)
-rm -rf "$DIR"   # a half-built root from an interrupted run is not trusted
+# A half-built root from an interrupted run is not trusted. Its mounts go first (a killed run may have
+# left the .deb cache bind-mounted inside it), and rm never crosses into another file system.
+cleanup
+rm -rf --one-file-system "$DIR"
 debootstrap --variant=minbase --cache-dir="$DEBS" bookworm "$DIR" "$MIRROR"
 t_boot=$(date +%s)
 
