@@ -17,6 +17,7 @@ public sealed class StockRootReportsTests
     {
         { "bookworm-stock", "console", "debian-bookworm-stock.scan.txt" },
         { "bookworm-stock", "markdown", "debian-bookworm-stock.scan.md" },
+        { "bookworm-stock", "json", "debian-bookworm-stock.scan.json" },
         { "bookworm-systemd", "console", "debian-bookworm-systemd.scan.txt" },
         { "bookworm-systemd", "markdown", "debian-bookworm-systemd.scan.md" },
     };
@@ -28,7 +29,7 @@ public sealed class StockRootReportsTests
         var path = Build(root);
         var r = CliHarness.Run("scan", "--root", path, "--fail-on", "info", "--format", format);
         r.ExitCode.ShouldBe(ExitCodes.Passed, r.Out + r.Error);
-        r.Out.ShouldContain(format == "console" ? "0 failed" : "**Gate passed**");
+        r.Out.ShouldContain(format switch { "console" => "0 failed", "json" => "\"failed\": false", _ => "**Gate passed**" });
         GoldenFile.Assert(Path.Combine(CliHarness.RepoRoot, "reports", file), r.Out);
     }
 
