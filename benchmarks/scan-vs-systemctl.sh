@@ -10,10 +10,13 @@ runs=${2:-21}
 [ -d "$root" ] || bash scripts/make-debian-root.sh "$root"
 out=artifacts/bench/amiaudit
 # The shipped build: NativeAOT (no JIT, no runtime start-up; docs/benchmarks.md has the history:
-# JIT 0.92 s -> composite ReadyToRun 0.27 s -> NativeAOT).
-dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true \
-  --artifacts-path artifacts/bench/build -o "$out" -nologo -v q >/dev/null
-bin=$out/amiaudit
+# JIT 0.92 s -> composite ReadyToRun 0.27 s -> NativeAOT). CLI=/path/to/amiaudit times another
+# binary (e.g. an older build, for before/after numbers) without publishing.
+if [ -z "${CLI:-}" ]; then
+  dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true \
+    --artifacts-path artifacts/bench/build -o "$out" -nologo -v q >/dev/null
+fi
+bin=${CLI:-$out/amiaudit}
 "$bin" scan --root "$root" --format json >/dev/null || true   # warm the page cache for both
 systemctl --root="$root" list-unit-files >/dev/null
 

@@ -40,6 +40,12 @@ internal sealed class InstallInfo(string name)
     public string? DefaultInstance { get; set; }
     /// <summary>Drop-in files whose [Install] section was merged, in load order.</summary>
     public List<string> DropIns { get; } = [];
+    /// <summary>
+    /// Drop-ins that could not be loaded (dangling, FIFO, unreadable, malformed). install.c stops at
+    /// the first one and systemctl calls the unit "bad"; the rest of the unit is still read, because
+    /// whether it is enabled comes from its links and fragment, not from whether a drop-in parsed.
+    /// </summary>
+    public List<string> DropInErrors { get; } = [];
 
     public bool HasRules => Aliases.Count > 0 || WantedBy.Count > 0 || RequiredBy.Count > 0 || UpheldBy.Count > 0;
 }
@@ -67,6 +73,9 @@ internal sealed class InstallResolver(UnitTree tree)
         var ctx = new Dictionary<string, InstallInfo>(StringComparer.Ordinal);
         var (error, info, message) = Discover(ctx, name);
         if (error != InstallError.Ok || info is null) return new InstallLookup(name, "bad", info, error, message);
+        // install.c ends the traversal at the first drop-in it cannot load: systemctl says "bad".
+        foreach (var visited in ctx.Values)
+            if (visited.DropInErrors.Count > 0) return new InstallLookup(name, "bad", info, InstallError.Unreadable, visited.DropInErrors[0]);
 
         string state;
         if (info.Mode == InstallMode.Masked)
@@ -184,13 +193,20 @@ internal sealed class InstallResolver(UnitTree tree)
         if (info.Mode == InstallMode.Masked) return InstallError.Ok;
 
         // install.c orders the drop-in directories name-major: every <dir>/<name>.d, then every <dir>/<template>.d.
-        var dirs = tree.SearchDirs.Select(d => (d, info.Name + ".d"));
-        if (template is not null) dirs = dirs.Concat(tree.SearchDirs.Select(d => (d, template + ".d")));
+        var nameDir = info.Name + ".d";
+        var dirs = tree.SearchDirs.Select(d => (d, nameDir));
+        if (template is not null)
+        {
+            var templateDir = template + ".d";
+            dirs = dirs.Concat(tree.SearchDirs.Select(d => (d, templateDir)));
+        }
         foreach (var dropIn in ConfFiles(dirs, ".conf"))
         {
-            var r = LoadDropIn(info, dropIn, out message);
-            if (r != InstallError.Ok) return r;
+            // Recorded, not returned: a broken drop-in must not hide the fragment and the links.
+            if (LoadDropIn(info, dropIn, out var dropInMessage) != InstallError.Ok)
+                info.DropInErrors.Add(dropInMessage ?? $"drop-in {dropIn} could not be loaded");
         }
+        message = null;
         return InstallError.Ok;
     }
 
@@ -308,7 +324,7 @@ internal sealed class InstallResolver(UnitTree tree)
         parsed = tree.Parsed(path);
         if (parsed is null)
         {
-            message = $"cannot read {path}";
+            message = $"{path} cannot be read (permission denied?)";
             return InstallError.Unreadable;
         }
         if (parsed.Error is not null)
@@ -327,7 +343,9 @@ internal sealed class InstallResolver(UnitTree tree)
         switch (st.Kind)
         {
             case EntryKind.Missing:
-                message = $"drop-in {path} does not resolve";
+                message = tree.Lstat(path).LinkTarget is { } target
+                    ? $"drop-in {path} is a dangling symbolic link (to {target})"
+                    : $"drop-in {path} does not resolve";
                 return InstallError.NoEnt;
             case EntryKind.CharDevice:
             case EntryKind.File when st.Size == 0:
@@ -342,7 +360,7 @@ internal sealed class InstallResolver(UnitTree tree)
                 return InstallError.IsDir;
             default:
                 tree.Fs.Note("systemd", "not-regular-unit", $"{st.Kind.ToString().ToLowerInvariant()} where a drop-in was expected; skipped", path);
-                message = $"drop-in {path} is not a regular file";
+                message = $"drop-in {path} is a {st.Kind.ToString().ToLowerInvariant()}, not a regular file; not opened";
                 return InstallError.Unreadable;
         }
     }

@@ -49,7 +49,7 @@ internal sealed class PresetRules
     public string Query(string name)
     {
         foreach (var (pattern, enable) in _rules)
-            if (Glob.Match(pattern, name)) return enable ? "enabled" : "disabled";
+            if (Glob.Match(pattern, name, noEscape: true)) return enable ? "enabled" : "disabled";
         return "enabled";
     }
 
@@ -60,83 +60,5 @@ internal sealed class PresetRules
         if (line.Length == word.Length) return "";
         if (line[word.Length] is not (' ' or '\t')) return null;
         return line[word.Length..].TrimStart(' ', '\t');
-    }
-}
-
-/// <summary>fnmatch(3) with FNM_NOESCAPE and no flags: '*', '?', bracket expressions.</summary>
-internal static class Glob
-{
-    public static bool Match(string pattern, string text) => Match(pattern, 0, text, 0);
-
-    private static bool Match(string p, int pi, string t, int ti)
-    {
-        while (pi < p.Length)
-        {
-            var c = p[pi];
-            if (c == '*')
-            {
-                while (pi < p.Length && p[pi] == '*') pi++;
-                if (pi == p.Length) return true;
-                for (var k = ti; k <= t.Length; k++)
-                    if (Match(p, pi, t, k)) return true;
-                return false;
-            }
-            if (ti >= t.Length) return false;
-            if (c == '?')
-            {
-                pi++;
-                ti++;
-                continue;
-            }
-            if (c == '[' && TryBracket(p, pi, t[ti], out var next, out var matched))
-            {
-                if (!matched) return false;
-                pi = next;
-                ti++;
-                continue;
-            }
-            if (c != t[ti]) return false;
-            pi++;
-            ti++;
-        }
-        return ti == t.Length;
-    }
-
-    private static bool TryBracket(string p, int start, char ch, out int next, out bool matched)
-    {
-        var i = start + 1;
-        var negate = false;
-        if (i < p.Length && p[i] is '!' or '^')
-        {
-            negate = true;
-            i++;
-        }
-        var any = false;
-        var first = true;
-        while (i < p.Length && (p[i] != ']' || first))
-        {
-            first = false;
-            var lo = p[i];
-            if (i + 2 < p.Length && p[i + 1] == '-' && p[i + 2] != ']')
-            {
-                if (ch >= lo && ch <= p[i + 2]) any = true;
-                i += 3;
-            }
-            else
-            {
-                if (ch == lo) any = true;
-                i++;
-            }
-        }
-        if (i >= p.Length)
-        {
-            // No closing bracket: '[' is an ordinary character.
-            next = start;
-            matched = false;
-            return false;
-        }
-        next = i + 1;
-        matched = any != negate;
-        return true;
     }
 }

@@ -3,7 +3,11 @@ using AmiAudit.Core.Model;
 
 namespace AmiAudit.Collectors.Systemd;
 
-/// <summary>One scan of one root: list, resolve states, load settings, walk the boot graph, build facts.</summary>
+/// <summary>
+/// One scan of one root: list, resolve states, load settings, walk the boot graph, evaluate conditions
+/// and exec commands, build facts. Every step is linear in units and dependencies (the chain
+/// benchmark, benchmarks/systemd-chain-bench.sh, keeps it so).
+/// </summary>
 internal sealed class SystemdScan(RootFileSystem fs)
 {
     private const string Source = "systemd";
@@ -11,11 +15,13 @@ internal sealed class SystemdScan(RootFileSystem fs)
 
     private readonly UnitTree _tree = new(fs);
     private readonly Dictionary<string, (InstallError Error, InstallInfo? Info)> _discovered = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, LoadedUnit?> _loaded = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, bool> _executableExists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoadedUnit> _loaded = new(StringComparer.Ordinal);
     private InstallResolver? _resolver;
     private UnitLoader? _loader;
     private HashSet<string>? _fstabUnits;
+    private ImageFacts? _image;
+    private ConditionEvaluator? _conditions;
+    private ExecCheck? _exec;
 
     public SystemdFacts Run()
     {
@@ -25,6 +31,10 @@ internal sealed class SystemdScan(RootFileSystem fs)
             return new SystemdFacts { Available = false };
         }
         _resolver = new InstallResolver(_tree);
+        _image = ImageFacts.Read(_tree);
+        var probe = new PathProbe(_tree);
+        _conditions = new ConditionEvaluator(probe, _image);
+        _exec = new ExecCheck(probe);
         var presets = PresetRules.Load(_tree);
 
         var listed = ListUnitFiles();
@@ -45,13 +55,23 @@ internal sealed class SystemdScan(RootFileSystem fs)
         _loader = new UnitLoader(_resolver, aliasesByTarget);
 
         var defaultTarget = DefaultTarget();
-        var boot = BootGraph(defaultTarget);
+        var boot = BootGraph.Build(Load(defaultTarget), Load);
+        var bestInstance = BestInstancePerTemplate(boot);
 
         var units = new List<UnitFact>(lookups.Count);
+        var listedNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, listedPath, lookup) in lookups)
-            units.Add(BuildFact(name, listedPath, lookup, presets, boot));
+        {
+            listedNames.Add(name);
+            units.Add(BuildFact(name, listedPath, lookup, presets, boot, bestInstance, pulledInBy: null));
+        }
+        foreach (var (instance, by) in PulledInInstances(boot, listedNames))
+        {
+            var lookup = _resolver.LookupState(instance);
+            units.Add(BuildFact(instance, lookup.Info?.Path ?? instance, lookup, presets, boot, bestInstance, by));
+        }
         units.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return new SystemdFacts { Available = true, DefaultTarget = defaultTarget, Units = units };
+        return new SystemdFacts { Available = true, DefaultTarget = defaultTarget, Kernels = [.. _image.Kernels], Units = units };
     }
 
     /// <summary>unit_file_get_list(): regular files and symlinks with valid unit names, first directory wins.</summary>
@@ -91,17 +111,19 @@ internal sealed class SystemdScan(RootFileSystem fs)
         return d;
     }
 
-    /// <summary>The unit a name loads as (following aliases), or null when it is missing, masked or broken.</summary>
-    private LoadedUnit? Load(string name)
+    /// <summary>The unit a name loads as (aliases followed), whatever the manager thinks of it; null when there is no fragment.</summary>
+    private LoadedUnit? LoadAny(string name)
     {
         var (error, info) = Discover(name);
         if (error != InstallError.Ok || info is null || info.Mode != InstallMode.Regular || info.Path is null) return null;
         if (_loaded.TryGetValue(info.Name, out var unit)) return unit;
         unit = _loader!.Load(info.Name, info.Path);
-        if (unit.Errors.Count > 0) unit = null; // the manager refuses a unit whose file it cannot parse
         _loaded[info.Name] = unit;
         return unit;
     }
+
+    /// <summary>The unit a name starts as, or null when it is missing, masked or refused by the manager.</summary>
+    private LoadedUnit? Load(string name) => LoadAny(name) is { Refused: false } unit ? unit : null;
 
     /// <summary>unit_file_get_default(): default.target followed through its alias links.</summary>
     private string DefaultTarget()
@@ -111,44 +133,62 @@ internal sealed class SystemdScan(RootFileSystem fs)
         return FallbackDefaultTarget;
     }
 
-    /// <summary>Breadth-first from the default target through Requires/Wants/BindsTo/Upholds (incl. .wants/.requires links): shortest path per unit.</summary>
-    private Dictionary<string, string?> BootGraph(string defaultTarget)
+    /// <summary>For each template, its reached instance with the shortest boot path (ties by name): one pass over the graph.</summary>
+    private static Dictionary<string, string> BestInstancePerTemplate(BootGraph boot)
     {
-        var parent = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var start = Load(defaultTarget);
-        if (start is null) return parent;
-        parent[start.Name] = null;
-        var queue = new Queue<LoadedUnit>();
-        queue.Enqueue(start);
-        while (queue.Count > 0)
+        var best = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in boot.Order)
         {
-            var unit = queue.Dequeue();
-            var next = unit.PullsIn.Distinct(StringComparer.Ordinal).ToList();
-            next.Sort(StringComparer.Ordinal);
-            foreach (var dep in next)
-            {
-                var target = Load(dep);
-                if (target is null || parent.ContainsKey(target.Name)) continue;
-                parent[target.Name] = unit.Name;
-                queue.Enqueue(target);
-            }
+            if (!UnitName.IsInstance(name) || UnitName.Template(name) is not { } template) continue;
+            if (!best.TryGetValue(template, out var current)
+                || boot.PathLength(name) < boot.PathLength(current)
+                || (boot.PathLength(name) == boot.PathLength(current) && string.CompareOrdinal(name, current) < 0))
+                best[template] = name;
         }
-        return parent;
+        return best;
     }
 
-    private static List<string> PathTo(Dictionary<string, string?> parent, string name)
+    /// <summary>
+    /// Template instances that something pulls in but no unit directory lists by name: reached at
+    /// boot, activated by a timer, path or socket that starts at boot, or linked from a .wants/,
+    /// .requires/ or .upholds/ directory. These are what runs; the bare template never does.
+    /// </summary>
+    private List<(string Instance, string PulledInBy)> PulledInInstances(BootGraph boot, HashSet<string> listed)
     {
-        var path = new List<string>();
-        for (string? n = name; n is not null; n = parent[n]) path.Add(n);
-        path.Reverse();
-        return path;
+        var result = new List<(string, string)>();
+        var seen = new HashSet<string>(listed, StringComparer.Ordinal);
+        void Add(string instance, string by)
+        {
+            if (!UnitName.IsInstance(instance) || !seen.Add(instance)) return;
+            if (LoadAny(instance) is not { } unit || unit.Name != instance) return; // no template, or an alias of a listed unit
+            result.Add((instance, by));
+        }
+        foreach (var name in boot.Order)
+            if (boot.ParentOf(name) is { } parent) Add(name, parent);
+        foreach (var name in boot.Order)
+        {
+            if (UnitName.TypeOf(name) is not ("timer" or "path" or "socket")) continue;
+            if (Load(name) is not { } trigger || (trigger.Accept && trigger.Triggers is null)) continue;
+            Add(trigger.Triggers ?? UnitName.Prefix(name) + (UnitName.Instance(name) is { Length: > 0 } i ? "@" + i : "") + ".service", name);
+        }
+        foreach (var dir in _tree.SearchDirs)
+            foreach (var e in dir.Entries)
+            {
+                if (e.Kind != EntryKind.Directory) continue;
+                var dot = e.Name.LastIndexOf('.');
+                if (dot < 0 || e.Name[dot..] is not (".wants" or ".requires" or ".upholds")) continue;
+                if (_tree.SubDir(dir, e.Name, followLink: false) is not { } sub) continue;
+                foreach (var link in sub.Entries) Add(link.Name, e.Name[..dot]);
+            }
+        return result;
     }
 
-    private UnitFact BuildFact(string name, string listedPath, InstallLookup lookup, PresetRules presets, Dictionary<string, string?> boot)
+    private UnitFact BuildFact(string name, string listedPath, InstallLookup lookup, PresetRules presets, BootGraph boot,
+        Dictionary<string, string> bestInstance, string? pulledInBy)
     {
         var state = lookup.State;
         // list-unit-files leaves the preset column empty for these states (show_preset_for_state()).
-        var preset = state is "alias" or "static" or "generated" or "transient" ? null : presets.Query(name);
+        var preset = state is "alias" or "static" or "generated" or "transient" || pulledInBy is not null ? null : presets.Query(name);
         var info = lookup.Info;
         var fact = new UnitFact
         {
@@ -157,12 +197,22 @@ internal sealed class SystemdScan(RootFileSystem fs)
             UnitFileState = state,
             Preset = preset,
             Template = UnitName.IsInstance(name) ? UnitName.Template(name) : null,
+            PulledInBy = pulledInBy,
         };
-        if (state == "bad") return fact with { FragmentPath = listedPath };
+        var lookupErrors = state == "bad" && lookup.Message is { } m ? new List<string> { m } : [];
+        // A unit is "bad" to systemctl when its lookup fails anywhere, a broken drop-in included; the
+        // fragment and the links still say what starts at boot, so everything readable is kept.
+        var hasFragment = info is { Mode: InstallMode.Regular, Path: not null };
+        if (state == "bad" && !hasFragment) return fact with { FragmentPath = listedPath, LoadErrors = lookupErrors };
         if (state is "masked" or "masked-runtime" || info is null) return fact;
 
-        var unit = Load(name);
-        var (startsAtBoot, bootPath) = Boot(name, info.Name, boot);
+        var unit = LoadAny(name);
+        var (startsAtBoot, bootPath) = Boot(name, info.Name, boot, bestInstance);
+        var loadErrors = lookupErrors;
+        if (unit is not null)
+            foreach (var e in unit.Errors.Concat(unit.LoadErrors))
+                if (!loadErrors.Contains(e)) loadErrors.Add(e);
+
         // An alias names another unit, whose own entry carries the settings. (A link out of the search
         // path under a different file name is also "alias" to systemctl, but it is the only entry.)
         if (state == "alias" && info.Name != name)
@@ -174,11 +224,20 @@ internal sealed class SystemdScan(RootFileSystem fs)
                 Description = unit?.Description,
                 StartsAtBoot = startsAtBoot,
                 BootPath = bootPath,
+                LoadErrors = loadErrors,
             };
         }
 
-        fact = fact with
+        // The one full fact, built once (a record copied per step costs a 5,000-unit root megabytes).
+        var judged = unit is null || UnitName.IsTemplate(name) ? default : Judge(unit);
+        return new UnitFact
         {
+            Name = name,
+            Type = fact.Type,
+            UnitFileState = state,
+            Preset = preset,
+            Template = fact.Template,
+            PulledInBy = pulledInBy,
             FragmentPath = info.Path,
             WantedBy = [.. info.WantedBy],
             RequiredBy = [.. info.RequiredBy],
@@ -186,52 +245,77 @@ internal sealed class SystemdScan(RootFileSystem fs)
             Also = [.. info.Also],
             StartsAtBoot = startsAtBoot,
             BootPath = bootPath,
+            LoadErrors = loadErrors,
+            DropIns = unit is null ? [] : [.. unit.DropIns],
+            Description = unit?.Description,
+            Requires = unit is null ? [] : [.. unit.Requires],
+            Wants = unit is null ? [] : [.. unit.Wants],
+            BindsTo = unit is null ? [] : [.. unit.BindsTo],
+            Requisite = unit is null ? [] : [.. unit.Requisite],
+            PartOf = unit is null ? [] : [.. unit.PartOf],
+            After = unit is null ? [] : [.. unit.After],
+            Before = unit is null ? [] : [.. unit.Before],
+            Conditions = unit is null ? [] : [.. unit.Conditions],
+            Asserts = unit is null ? [] : [.. unit.Asserts],
+            ExecStart = unit is null ? [] : [.. unit.ExecStart],
+            ExecStartPre = unit is null ? [] : [.. unit.ExecStartPre],
+            Restart = unit?.Restart,
+            RestartSec = unit?.RestartSec,
+            EnvironmentFiles = unit is null ? [] : [.. unit.EnvironmentFiles],
+            // A template never runs: its instances are judged (they are listed too when something pulls them in).
+            ConditionResult = judged.ConditionResult,
+            AssertResult = judged.AssertResult,
+            ConditionNotes = judged.Notes ?? [],
+            MissingDependencies = judged.MissingDependencies ?? [],
+            MissingBindsTo = judged.MissingBindsTo ?? [],
+            MissingExecutables = judged.MissingExecutables ?? [],
         };
-        if (unit is null) return fact;
-        return fact with
+    }
+
+    private readonly record struct Judgement(string? ConditionResult, string? AssertResult, List<string>? Notes,
+        List<string>? MissingDependencies, List<string>? MissingBindsTo, List<string>? MissingExecutables);
+
+    /// <summary>Conditions, asserts and the exec commands that can fail the unit, evaluated against the image.</summary>
+    private Judgement Judge(LoadedUnit unit)
+    {
+        var context = new SpecifierContext(_image!, unit.FragmentPath);
+        // An exec path with %v is checked only when the image has exactly one kernel.
+        var kernel = _image!.Kernels.Count == 1 ? _image.Kernels[0] : _image.Kernels.Count == 0 ? ImageFacts.NoKernel : null;
+        var conditions = _conditions!.Evaluate(unit.Conditions, "Condition", unit.Name, context);
+        var execCondition = _exec!.ExecCondition(unit, context, kernel);
+        var notes = new List<string>();
+        Tri? conditionResult = conditions?.Result;
+        if (conditions is not null) notes.AddRange(conditions.Notes);
+        if (execCondition is { } ec)
         {
-            DropIns = [.. unit.DropIns],
-            Description = unit.Description,
-            Requires = [.. unit.Requires],
-            Wants = [.. unit.Wants],
-            BindsTo = [.. unit.BindsTo],
-            Requisite = [.. unit.Requisite],
-            PartOf = [.. unit.PartOf],
-            After = [.. unit.After],
-            Before = [.. unit.Before],
-            Conditions = [.. unit.Conditions],
-            Asserts = [.. unit.Asserts],
-            ExecStart = [.. unit.ExecStart],
-            ExecStartPre = [.. unit.ExecStartPre],
-            Restart = unit.Restart,
-            RestartSec = unit.RestartSec,
-            EnvironmentFiles = [.. unit.EnvironmentFiles],
-            MissingDependencies = MissingDependencies(unit),
-            MissingExecutables = MissingExecutables(unit),
-        };
+            conditionResult = conditionResult is { } cr ? ConditionEvaluator.Combine([(false, cr), (false, ec.Result)]) : ec.Result;
+            if (ec.Note is not null) notes.Add(ec.Note);
+        }
+        var asserts = _conditions.Evaluate(unit.Asserts, "Assert", unit.Name, context);
+        if (asserts is not null) notes.AddRange(asserts.Notes);
+        return new Judgement(
+            conditionResult is { } c ? ConditionEvaluator.Word(c) : null,
+            asserts is null ? null : ConditionEvaluator.Word(asserts.Result),
+            notes,
+            Missing(unit.Requires.Concat(unit.Requisite)),
+            Missing(unit.BindsTo),
+            UnitName.TypeOf(unit.Name) == "service" ? _exec.FailingExecutables(unit, context, kernel) : []);
     }
 
     /// <summary>A template starts at boot when one of its instances does (the shortest such path is shown).</summary>
-    private static (bool, List<string>) Boot(string listedName, string canonical, Dictionary<string, string?> boot)
+    private static (bool, List<string>) Boot(string listedName, string canonical, BootGraph boot, Dictionary<string, string> bestInstance)
     {
-        if (boot.ContainsKey(canonical)) return (true, PathTo(boot, canonical));
+        if (boot.Contains(canonical)) return (true, boot.PathTo(canonical));
         if (!UnitName.IsTemplate(listedName)) return (false, []);
-        List<string>? best = null;
-        foreach (var reached in boot.Keys)
-        {
-            if (UnitName.Template(reached) != canonical || !UnitName.IsInstance(reached)) continue;
-            var path = PathTo(boot, reached);
-            if (best is null || path.Count < best.Count || (path.Count == best.Count && string.CompareOrdinal(reached, best[^1]) < 0))
-                best = path;
-        }
-        return best is null ? (false, []) : (true, best);
+        return bestInstance.TryGetValue(canonical, out var instance) ? (true, boot.PathTo(instance)) : (false, []);
     }
 
-    private List<string> MissingDependencies(LoadedUnit unit)
+    private List<string> Missing(IEnumerable<string> dependencies)
     {
-        var missing = new List<string>();
-        foreach (var dep in unit.Requires.Concat(unit.BindsTo).Concat(unit.Requisite))
-            if (!missing.Contains(dep) && !UnitExists(dep)) missing.Add(dep);
+        List<string>? missing = null;
+        foreach (var dep in dependencies)
+            if (!UnitExists(dep)) (missing ??= []).Add(dep); // the sets hold each name once
+        if (missing is null) return [];
         missing.Sort(StringComparer.Ordinal);
         return missing;
     }
@@ -277,29 +361,5 @@ internal sealed class SystemdScan(RootFileSystem fs)
                 _fstabUnits.Add(Specifiers.PathEscape(mountPoint) + ".automount");
         }
         return _fstabUnits;
-    }
-
-    private List<string> MissingExecutables(LoadedUnit unit)
-    {
-        var missing = new List<string>();
-        foreach (var line in unit.ExecStart.Concat(unit.ExecStartPre))
-        {
-            var exe = ExecCommand.Executable(line);
-            if (exe is null) continue;
-            // A template's %i has no value yet; only a fully known path can be checked.
-            if (UnitName.IsTemplate(unit.Name) && exe.Contains('%')) continue;
-            exe = Specifiers.Expand(exe, unit.Name);
-            if (!exe.StartsWith('/') || exe.Contains('%')) continue;
-            if (!ExecutableExists(exe) && !missing.Contains(exe)) missing.Add(exe);
-        }
-        return missing;
-    }
-
-    private bool ExecutableExists(string path)
-    {
-        if (_executableExists.TryGetValue(path, out var ok)) return ok;
-        ok = _tree.Stat(path).Kind == EntryKind.File;
-        _executableExists[path] = ok;
-        return ok;
     }
 }

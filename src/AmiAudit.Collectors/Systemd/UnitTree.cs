@@ -13,6 +13,7 @@ internal sealed class UnitTree
 {
     private readonly Dictionary<string, DirView> _dirsByPath = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<RootEntry>> _listingByResolved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<RootEntry>> _rawByResolved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UnitFileText?> _parsed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RootEntry> _lstat = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RootEntry> _stat = new(StringComparer.Ordinal);
@@ -42,7 +43,7 @@ internal sealed class UnitTree
             exists = true;
             if (!_listingByResolved.TryGetValue(resolved, out var listed))
             {
-                listed = [.. Fs.List(resolved).Where(e => !IsHiddenOrBackup(e.Name))];
+                listed = [.. Raw(resolved).Where(e => !IsHiddenOrBackup(e.Name))];
                 _listingByResolved[resolved] = listed;
             }
             entries = listed;
@@ -50,6 +51,23 @@ internal sealed class UnitTree
         view = new DirView(path, exists, entries);
         _dirsByPath[path] = view;
         return view;
+    }
+
+    /// <summary>Every entry of a directory, hidden and backup names included (what glob(3) sees); listed once.</summary>
+    public IReadOnlyList<RootEntry> AllEntries(string path)
+    {
+        var resolved = Fs.Resolve(path);
+        return resolved is not null && CachedLstat(resolved).Kind == EntryKind.Directory ? Raw(resolved) : [];
+    }
+
+    private IReadOnlyList<RootEntry> Raw(string resolved)
+    {
+        if (!_rawByResolved.TryGetValue(resolved, out var raw))
+        {
+            raw = Fs.List(resolved);
+            _rawByResolved[resolved] = raw;
+        }
+        return raw;
     }
 
     /// <summary>lstat of an in-root path (the last component is not followed), cached; answered from

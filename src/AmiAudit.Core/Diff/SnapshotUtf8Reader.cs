@@ -148,6 +148,7 @@ public static class SnapshotUtf8Reader
         bool available = default;
         string? defaultTarget = null;
         List<UnitFact>? units = null;
+        List<string>? kernels = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
         {
@@ -158,10 +159,11 @@ public static class SnapshotUtf8Reader
                 case "available": available = Bool(ref r); break;
                 case "defaultTarget": defaultTarget = StrN(ref r); break;
                 case "units": units = List(ref r, ReadUnit); break;
+                case "kernels": kernels = StrList(ref r); break;
                 default: r.Skip(); break;
             }
         }
-        return new SystemdFacts { Available = available, DefaultTarget = defaultTarget, Units = units ?? throw new NotSure() };
+        return new SystemdFacts { Available = available, DefaultTarget = defaultTarget, Kernels = kernels ?? [], Units = units ?? throw new NotSure() };
     }
 
     private static UnitFact ReadUnit(ref Utf8JsonReader r)
@@ -170,9 +172,11 @@ public static class SnapshotUtf8Reader
         string? name0 = default, type = default, unitFileState = default;
         string? fragmentPath = null, preset = null, description = null, aliasOf = null, template = null, restart = null, restartSec = null;
         string? loadState = null, activeState = null, subState = null, result = null, failureMessage = null;
+        string? conditionResult = null, assertResult = null, pulledInBy = null;
+        List<string>? conditionNotes = null, loadErrors = null, missingBindsTo = null;
         List<string>? dropIns = null, wantedBy = null, requiredBy = null, alias = null, also = null, requires = null, wants = null, bindsTo = null;
         List<string>? requisite = null, partOf = null, after = null, before = null, missingDeps = null, conditions = null, asserts = null;
-        List<string>? execStart = null, execStartPre = null, missingExecs = null, envFiles = null, bootPath = null, loadErrors = null;
+        List<string>? execStart = null, execStartPre = null, missingExecs = null, envFiles = null, bootPath = null;
         bool startsAtBoot = default;
         long? nRestarts = null, failuresInWindow = null;
         int? execMainCode = null, execMainStatus = null;
@@ -194,7 +198,6 @@ public static class SnapshotUtf8Reader
                 case "aliasOf": aliasOf = StrN(ref r); break;
                 case "template": template = StrN(ref r); break;
                 case "dropIns": dropIns = StrList(ref r); break;
-                case "loadErrors": loadErrors = StrList(ref r); break;
                 case "wantedBy": wantedBy = StrList(ref r); break;
                 case "requiredBy": requiredBy = StrList(ref r); break;
                 case "alias": alias = StrList(ref r); break;
@@ -228,6 +231,12 @@ public static class SnapshotUtf8Reader
                 case "restartsPerHour": restartsPerHour = DoubleN(ref r); break;
                 case "failuresInWindow": failuresInWindow = LongN(ref r); break;
                 case "failureMessage": failureMessage = StrN(ref r); break;
+                case "conditionResult": conditionResult = StrN(ref r); break;
+                case "assertResult": assertResult = StrN(ref r); break;
+                case "conditionNotes": conditionNotes = StrList(ref r); break;
+                case "pulledInBy": pulledInBy = StrN(ref r); break;
+                case "loadErrors": loadErrors = StrList(ref r); break;
+                case "missingBindsTo": missingBindsTo = StrList(ref r); break;
                 default: r.Skip(); break;
             }
         }
@@ -238,7 +247,6 @@ public static class SnapshotUtf8Reader
             // Added after the first v1 snapshots were written: absent means "read completely", which is what
             // SnapshotJson.Deserialize (the fallback) gives through SnapshotDefaults. Declining instead would send
             // every older snapshot down the slow path.
-            LoadErrors = loadErrors ?? [],
             WantedBy = wantedBy ?? throw new NotSure(), RequiredBy = requiredBy ?? throw new NotSure(),
             Alias = alias ?? throw new NotSure(), Also = also ?? throw new NotSure(), Requires = requires ?? throw new NotSure(), Wants = wants ?? throw new NotSure(), BindsTo = bindsTo ?? throw new NotSure(),
             Requisite = requisite ?? throw new NotSure(), PartOf = partOf ?? throw new NotSure(), After = after ?? throw new NotSure(), Before = before ?? throw new NotSure(), MissingDependencies = missingDeps ?? throw new NotSure(),
@@ -247,6 +255,7 @@ public static class SnapshotUtf8Reader
             StartsAtBoot = startsAtBoot, BootPath = bootPath ?? throw new NotSure(), LoadState = loadState, ActiveState = activeState, SubState = subState,
             Result = result, NRestarts = nRestarts, ExecMainCode = execMainCode, ExecMainStatus = execMainStatus, ActiveEnterTimestamp = activeEnter,
             RestartsPerHour = restartsPerHour, FailuresInWindow = failuresInWindow, FailureMessage = failureMessage,
+            ConditionResult = conditionResult, AssertResult = assertResult, ConditionNotes = conditionNotes ?? [], PulledInBy = pulledInBy, LoadErrors = loadErrors ?? [], MissingBindsTo = missingBindsTo ?? [],
         };
     }
 

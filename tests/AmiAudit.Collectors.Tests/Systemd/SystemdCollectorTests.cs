@@ -189,7 +189,8 @@ public sealed class SystemdCollectorTests : IDisposable
                 ExecStart=/usr/bin/nope
                 """);
         var u = _root.Unit("app.service");
-        u.MissingDependencies.ShouldBe(["also-gone.target", "gone.service", "other.mount"]);
+        u.MissingDependencies.ShouldBe(["also-gone.target", "gone.service"]);
+        u.MissingBindsTo.ShouldBe(["other.mount"]);
         u.MissingExecutables.ShouldBe(["/usr/bin/hostonly", "/usr/bin/nope"]);
     }
 

@@ -26,6 +26,14 @@ public sealed class SystemdTruthTests(DebianRoot debian, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void Every_unit_file_of_the_stock_root_has_systemctls_state_and_preset()
+    {
+        // cloud-init, docker.io, containerd, openssh-server, cron, rsyslog, chrony, udev on minbase
+        var compared = AssertSameAsSystemctl(StockRoot.Path(StockRoot.Stock));
+        compared.ShouldBeGreaterThan(200);
+    }
+
+    [Fact]
     public void States_still_agree_after_enable_mask_alias_instances_dropins_and_links()
     {
         var root = debian.CopyTo(_temp);
@@ -51,6 +59,16 @@ public sealed class SystemdTruthTests(DebianRoot debian, ITestOutputHelper outpu
         worker.BootPath.ShouldBe(["graphical.target", "multi-user.target", "worker@a.service"]);
         facts.Units.Single(u => u.Name == "debug-shell.service").StartsAtBoot.ShouldBeFalse();
         facts.Units.Single(u => u.Name == "myalias.service").AliasOf.ShouldBe("aliased.service");
+        foreach (var name in (string[])["dropin-dangling.service", "dropin-dir.service", "dropin-malformed.service"])
+        {
+            var u = facts.Units.Single(x => x.Name == name);
+            (u.UnitFileState, u.StartsAtBoot).ShouldBe(("bad", true), name);
+            u.BootPath.ShouldBe(["graphical.target", "multi-user.target", name]);
+            u.ExecStart.ShouldBe(["/bin/true"]);
+            u.LoadErrors.ShouldNotBeEmpty(name);
+        }
+        // worker@a.service is enabled through a .wants link: judged as the instance that runs
+        facts.Units.Single(u => u.Name == "worker@a.service").PulledInBy.ShouldBe("multi-user.target");
     }
 
     [Fact]
@@ -87,9 +105,19 @@ public sealed class SystemdTruthTests(DebianRoot debian, ITestOutputHelper outpu
             if (u.UnitFileState != state || ourPreset != preset)
                 problems.Add($"{name}: systemctl {state}/{preset}, we {u.UnitFileState}/{ourPreset}");
         }
-        foreach (var name in ours.Keys.Where(n => !expected.ContainsKey(n)))
+        foreach (var name in ours.Keys.Where(n => !expected.ContainsKey(n) && ours[n].PulledInBy is null))
             problems.Add($"{name}: we list it ({ours[name].UnitFileState}), systemctl does not");
-        output.WriteLine($"{root}: compared {expected.Count} units with systemctl, {problems.Count} differences");
+        // Template instances something pulls in are not unit files, so list-unit-files omits them;
+        // `systemctl is-enabled` answers for them, and that is the state we give.
+        var instances = ours.Values.Where(u => u.PulledInBy is not null).ToList();
+        foreach (var u in instances)
+        {
+            expected.ContainsKey(u.Name).ShouldBeFalse($"{u.Name} is listed by systemctl but carries PulledInBy");
+            var (_, stdout, stderr) = DebianRoot.RunSplit("systemctl", $"--root={root}", "is-enabled", u.Name);
+            var state = stdout.Trim();
+            if (state != u.UnitFileState) problems.Add($"{u.Name} (pulled in by {u.PulledInBy}): systemctl is-enabled says '{state}{stderr.Trim()}', we {u.UnitFileState}");
+        }
+        output.WriteLine($"{root}: compared {expected.Count} units with systemctl list-unit-files and {instances.Count} pulled-in instances with is-enabled, {problems.Count} differences");
         problems.ShouldBeEmpty(string.Join("\n", problems));
         return expected.Count;
     }
@@ -170,5 +198,19 @@ public sealed class SystemdTruthTests(DebianRoot debian, ITestOutputHelper outpu
         Link("/opt/wants", "/etc/systemd/system/custom.target.wants");
         // a preset file that disables what the vendor presets enable
         Write("/etc/systemd/system-preset/00-local.preset", "disable systemd-networkd.*\nenable debug-shell.service\n");
+
+        // issue 8: enabled units with a drop-in that cannot be loaded (dangling link, a directory, a
+        // malformed header): systemctl calls them "bad", the manager skips the drop-in and starts them
+        foreach (var (unit, make) in new (string, Action<string>)[]
+        {
+            ("dropin-dangling.service", d => Link("/nonexistent", d)),
+            ("dropin-dir.service", d => Directory.CreateDirectory(P(d))),
+            ("dropin-malformed.service", d => Write(d, "[Service\nExecStart=/bin/false\n")),
+        })
+        {
+            Write($"/etc/systemd/system/{unit}", "[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n");
+            SystemctlUnitFiles.Systemctl(root, "enable", unit);
+            make($"/etc/systemd/system/{unit}.d/10-broken.conf");
+        }
     }
 }

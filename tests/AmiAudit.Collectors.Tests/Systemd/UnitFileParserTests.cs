@@ -73,13 +73,22 @@ public sealed class UnitFileParserTests
     [InlineData("/usr/bin/foo --x", "/usr/bin/foo")]
     [InlineData("-/usr/bin/foo", "/usr/bin/foo")]
     [InlineData("@/usr/bin/foo foo-argv0", "/usr/bin/foo")]
-    [InlineData("!!:+-/usr/sbin/bar", "/usr/sbin/bar")]
+    [InlineData("!!:-/usr/sbin/bar", "/usr/sbin/bar")]
+    [InlineData(":+-@/usr/sbin/bar", "/usr/sbin/bar")]
     [InlineData("\"/opt/my app/bin\" arg", "/opt/my app/bin")]
     [InlineData("-\"/opt/q\"", "/opt/q")]
+    [InlineData("\"-/opt/q\"", "/opt/q")] // prefixes are read after the quotes are removed
+    [InlineData("/usr/bin/a\\x2db", "/usr/bin/a-b")] // C escapes in the path
     [InlineData("relative-tool arg", "relative-tool")]
-    public void The_executable_of_an_exec_line_drops_prefixes_and_quotes(string line, string expected)
+    [InlineData("/bin/a ; /bin/b", "/bin/a")]
+    // "+" after "!!" is not a prefix: the path would be "+-/usr/sbin/bar", which systemd rejects.
+    [InlineData("!!:+-/usr/sbin/bar", null)]
+    [InlineData("--/bin/x", null)] // "-" at most once
+    [InlineData("-", null)]
+    [InlineData("/usr/lib/", null)]
+    public void The_executable_of_an_exec_line_drops_prefixes_and_quotes(string line, string? expected)
     {
-        ExecCommand.Executable(line).ShouldBe(expected);
+        ExecLine.Executable(line).ShouldBe(expected);
     }
 
     [Theory]
