@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using AmiAudit.Collectors.Os;
+using AmiAudit.Collectors.RootFs;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Collectors.Tests.RootFs;
+
+/// <summary>
+/// Issue 8 defect 7: a root that changes while it is read. A path checked with lstat and then opened
+/// by name can be swapped for a symlink out of the root in between ("check-then-open"); the reader
+/// must open what it checked. One thread swaps entries with rename(2) as fast as it can, the test
+/// reads the same path in a loop; the host marker must never come back. On the lstat-then-open
+/// reader these found the marker within a few hundred milliseconds; each runs for a fixed budget.
+/// </summary>
+public sealed class RootRaceTests : IDisposable
+{
+    private const string Marker = "HOSTSECRET-race-4b1d0e";
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+    // Longer than the host file: a reader that sizes its read from a stale lstat still reads all of it.
+    private static readonly string Decoy = "ID=debian\n#" + new string('-', 200) + "\n";
+    private readonly string _hostDir = Directory.CreateTempSubdirectory("amiaudit-host-").FullName;
+    private readonly string _secret;
+
+    public RootRaceTests()
+    {
+        _secret = Path.Combine(_hostDir, "os-release");
+        File.WriteAllText(_secret, $"ID={Marker}\nVERSION_ID=\"{Marker}\"\n");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_hostDir, true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public void A_file_swapped_for_a_link_to_the_host_is_never_read_through_the_link()
+    {
+        using var root = new TempRoot().Write("/etc/os-release", Decoy);
+        var target = root.Host("/etc/os-release");
+        File.CreateSymbolicLink(root.Host("/etc/.swap"), _secret);
+        var reads = RaceWhile(root.Dir,
+            _ => Exchange(target, root.Host("/etc/.swap")),
+            fs =>
+            {
+                var text = fs.ReadText("/etc/os-release");
+                text?.ShouldNotContain(Marker);
+                fs.HasPrefix("/etc/os-release", "ID=HOST"u8).ShouldBeFalse();
+                var lines = fs.ReadLines("/etc/os-release", 4096).ToList();
+                lines.ShouldNotContain(l => l.Contains(Marker));
+            });
+        reads.ShouldBeGreaterThan(100);
+    }
+
+    [Fact]
+    public void A_file_swapped_for_a_link_during_collect_never_reaches_the_snapshot()
+    {
+        using var root = new TempRoot().Write("/etc/os-release", Decoy);
+        var target = root.Host("/etc/os-release");
+        File.CreateSymbolicLink(root.Host("/etc/.swap"), _secret);
+        var runs = RaceWhile(root.Dir,
+            _ => Exchange(target, root.Host("/etc/.swap")),
+            fs =>
+            {
+                var snapshot = new OsCollector().Collect(new CollectionContext { Fs = fs }, new Snapshot());
+                SnapshotJson.Serialize(snapshot).ShouldNotContain(Marker);
+            });
+        runs.ShouldBeGreaterThan(100);
+    }
+
+    [Fact]
+    public void A_directory_swapped_for_a_link_mid_walk_never_leads_out_of_the_root()
+    {
+        using var root = new TempRoot().Write("/etc/os-release", Decoy).Write("/etc/hostname", "node\n");
+        var etc = root.Host("/etc");
+        var link = root.Host("/etc.link");
+        File.CreateSymbolicLink(link, _hostDir);
+        var reads = RaceWhile(root.Dir,
+            _ => Exchange(etc, link), // etc: directory ⇄ link to a host directory
+            fs =>
+            {
+                fs.ReadText("/etc/os-release")?.ShouldNotContain(Marker);
+                fs.Hash("/etc/os-release")?.Size.ShouldNotBe(new FileInfo(_secret).Length);
+                fs.List("/etc").ShouldNotContain(e => e.Name == "os-release" && e.Size == new FileInfo(_secret).Length);
+            });
+        reads.ShouldBeGreaterThan(100);
+    }
+
+    /// <summary>renameat2(RENAME_EXCHANGE): swaps two names in one step, so the path always exists and
+    /// flips as fast as the kernel allows (a file and a link, or a directory and a link).</summary>
+    private static void Exchange(string a, string b)
+    {
+        if (RenameAt2(AtFdCwd, a, AtFdCwd, b, RenameExchange) != 0)
+            throw new IOException($"renameat2 {a} {b}: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
+
+#pragma warning disable SYSLIB1054 // a test helper: string marshalling via DllImport is enough
+    [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
+    private static extern int RenameAt2(int olddirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldpath, int newdirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string newpath, uint flags);
+#pragma warning restore SYSLIB1054
+
+    /// <summary>Runs <paramref name="swap"/> in a loop on another thread while <paramref name="read"/>
+    /// runs in a loop here (a fresh RootFileSystem each time, as each collect has), for
+    /// <see cref="Budget"/> or until an assertion fails. Returns how many reads ran.</summary>
+    private static int RaceWhile(string rootDir, Action<int> swap, Action<RootFileSystem> read)
+    {
+        using var stop = new CancellationTokenSource();
+        Exception? swapFailure = null;
+        var swapper = new Thread(() =>
+        {
+            try
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++) swap(i);
+            }
+            catch (Exception e) { swapFailure = e; }
+        }) { IsBackground = true };
+        swapper.Start();
+        var reads = 0;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < Budget && swapFailure is null)
+            {
+                read(new RootFileSystem(rootDir));
+                reads++;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            swapper.Join();
+        }
+        swapFailure.ShouldBeNull();
+        return reads;
+    }
+}
