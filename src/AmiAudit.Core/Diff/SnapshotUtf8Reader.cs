@@ -757,7 +757,8 @@ public static class SnapshotUtf8Reader
 
     private static long? LongN(ref Utf8JsonReader r) => IsNull(ref r) ? null : Long(ref r);
 
-    private static double Double(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetDouble(out var v) ? v : throw new NotSure();
+    // Infinity (1e999) is declined: Deserialize refuses it with its line and column.
+    private static double Double(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetDouble(out var v) && double.IsFinite(v) ? v : throw new NotSure();
 
     private static double? DoubleN(ref Utf8JsonReader r) => IsNull(ref r) ? null : Double(ref r);
 
