@@ -66,40 +66,51 @@ internal sealed class PresetRules
 /// <summary>fnmatch(3) with FNM_NOESCAPE and no flags: '*', '?', bracket expressions.</summary>
 internal static class Glob
 {
-    public static bool Match(string pattern, string text) => Match(pattern, 0, text, 0);
-
-    private static bool Match(string p, int pi, string t, int ti)
+    /// <summary>
+    /// Iterative, backtracking only to the last '*' (each other token matches exactly one character,
+    /// so that is enough): O(pattern × text). The recursive version recursed once per '*' group and
+    /// retried every split — a preset line of "*a" × 100,000 overflowed the stack, a process crash
+    /// (found by fuzzing, tests/AmiAudit.Fuzz.Tests/Crashes/preset-glob).
+    /// </summary>
+    public static bool Match(string p, string t)
     {
-        while (pi < p.Length)
+        int pi = 0, ti = 0, starP = -1, starT = 0;
+        while (ti < t.Length)
         {
-            var c = p[pi];
-            if (c == '*')
+            if (pi < p.Length && p[pi] == '*')
             {
                 while (pi < p.Length && p[pi] == '*') pi++;
                 if (pi == p.Length) return true;
-                for (var k = ti; k <= t.Length; k++)
-                    if (Match(p, pi, t, k)) return true;
-                return false;
-            }
-            if (ti >= t.Length) return false;
-            if (c == '?')
-            {
-                pi++;
-                ti++;
+                (starP, starT) = (pi, ti);
                 continue;
             }
-            if (c == '[' && TryBracket(p, pi, t[ti], out var next, out var matched))
+            if (pi < p.Length && One(p, pi, t[ti], out var next))
             {
-                if (!matched) return false;
                 pi = next;
                 ti++;
                 continue;
             }
-            if (c != t[ti]) return false;
-            pi++;
-            ti++;
+            if (starP < 0) return false;
+            pi = starP;
+            ti = ++starT;
         }
-        return ti == t.Length;
+        while (pi < p.Length && p[pi] == '*') pi++;
+        return pi == p.Length;
+    }
+
+    /// <summary>Whether the single-character token at <paramref name="pi"/> ('?', a bracket expression or a
+    /// literal; a '[' that opens no valid expression is literal) matches <paramref name="ch"/>.</summary>
+    private static bool One(string p, int pi, char ch, out int next)
+    {
+        next = pi + 1;
+        var c = p[pi];
+        if (c == '?') return true;
+        if (c == '[' && TryBracket(p, pi, ch, out var end, out var matched))
+        {
+            next = end;
+            return matched;
+        }
+        return c == ch;
     }
 
     private static bool TryBracket(string p, int start, char ch, out int next, out bool matched)

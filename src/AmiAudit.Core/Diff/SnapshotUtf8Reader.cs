@@ -145,7 +145,7 @@ public static class SnapshotUtf8Reader
     private static SystemdFacts ReadSystemd(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        bool available = default;
+        bool available = true; // absent: the model's default, which SnapshotJson.Deserialize fills in (fuzzing, Crashes/snapshot)
         string? defaultTarget = null;
         List<UnitFact>? units = null;
         Span<char> buffer = stackalloc char[NameBuffer];
@@ -423,7 +423,7 @@ public static class SnapshotUtf8Reader
     {
         StartObject(ref r);
         string? manager = default;
-        bool available = default;
+        bool available = true; // absent: the model's default, which SnapshotJson.Deserialize fills in (fuzzing, Crashes/snapshot)
         List<PackageFact>? items = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))

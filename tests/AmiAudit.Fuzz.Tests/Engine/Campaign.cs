@@ -23,6 +23,7 @@ public static class Campaign
     public static long Run(FuzzTarget target, Action<string>? log = null)
     {
         var seeds = target.Seeds();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         foreach (var seed in seeds) FuzzRunner.Check(target, seed);
 
         var inFlight = new ConcurrentDictionary<int, (byte[] Input, long Started)>();
@@ -51,6 +52,7 @@ public static class Campaign
                     throw FuzzRunner.Finding(target, input, $"hung: still running after {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s");
         }
         sampling.GetAwaiter().GetResult();
+        log?.Invoke($"{target.Name}: {Interlocked.Read(ref count)} inputs, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU");
         return Interlocked.Read(ref count);
     }
 }

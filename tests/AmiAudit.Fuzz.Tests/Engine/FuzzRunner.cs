@@ -29,6 +29,11 @@ public static class FuzzRunner
         catch (Exception e) when (target.IsAllowed(e))
         {
         }
+        catch (FuzzFinding e)
+        {
+            // A target's own property (a differential check) failed: save the input like any other finding.
+            throw Finding(target, input, e.Message, e);
+        }
         catch (Exception e) when (e is not FuzzFinding)
         {
             throw Finding(target, input, $"threw {e.GetType().FullName}: {e.Message}", e);

@@ -10,8 +10,9 @@ namespace AmiAudit.Fuzz.Engine;
 /// </summary>
 public static class Mutator
 {
-    /// <summary>Inputs never grow past this (a file a parser could really get is capped by the reader anyway).</summary>
-    public const int MaxLength = 1024 * 1024;
+    /// <summary>Inputs never grow past this in the suite: past a few hundred KiB a parser's cost is its
+    /// line or file cap, and every big input slows the run (the AFL++ campaign has no such limit).</summary>
+    public const int MaxLength = 256 * 1024;
 
     private static readonly byte[] InterestingBytes =
         [0x00, 0xFF, 0x7F, 0x80, 0xC0, 0xEF, (byte)'\n', (byte)'\r', (byte)'\t', (byte)' ', (byte)'"', (byte)'\'', (byte)'\\',
@@ -40,11 +41,13 @@ public static class Mutator
         .. Numbers,
     ];
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<string>, byte[][]> TokenBytes = new();
+
     public static byte[] Mutate(IReadOnlyList<byte[]> seeds, int seedIndex, int count, ulong state, IReadOnlyList<string> tokens)
     {
         var rng = new Rng(state);
         var data = new List<byte>(seeds[seedIndex]);
-        var targetTokens = tokens.Select(Encoding.UTF8.GetBytes).ToArray();
+        var targetTokens = TokenBytes.GetValue(tokens, t => t.Select(Encoding.UTF8.GetBytes).ToArray());
         for (var i = 0; i < count; i++)
         {
             Apply(data, rng, seeds, targetTokens);
@@ -107,16 +110,16 @@ public static class Mutator
                     var (start, end) = Line(d, Pos());
                     var line = d.GetRange(start, end - start);
                     if (line.Count == 0 || line[^1] != (byte)'\n') line.Add((byte)'\n');
-                    var times = rng.Next(4) == 0 ? 200 + rng.Next(2000) : 2 + rng.Next(20);
+                    var times = rng.Next(16) == 0 ? 200 + rng.Next(2000) : 2 + rng.Next(20);
                     var block = new List<byte>(line.Count * times);
                     for (var t = 0; t < times && block.Count < MaxLength / 2; t++) block.AddRange(line);
                     d.InsertRange(end, block);
                     break;
                 }
-            case 9 when rng.Next(4) == 0: // a huge line (rare: it is slow for every parser)
+            case 9 when rng.Next(12) == 0: // a huge line (rare: it is slow for every parser)
                 {
                     var unit = rng.Next(2) == 0 ? [(byte)"aA0 \\\"é{["[rng.Next(8)]] : Token();
-                    var length = rng.Next(4) switch { 0 => 4096, 1 => 16 * 1024 + 1, 2 => 65 * 1024, _ => 300 * 1024 };
+                    var length = rng.Next(4) switch { 0 => 4096, 1 => 16 * 1024 + 1, 2 => 65 * 1024, _ => 200 * 1024 };
                     var block = new List<byte>(length + unit.Length);
                     while (block.Count < length) block.AddRange(unit);
                     d.InsertRange(Pos(), block);
@@ -147,7 +150,7 @@ public static class Mutator
                     d.InsertRange(p, Numbers[rng.Next(Numbers.Length)]);
                     break;
                 }
-            case 12 when rng.Next(3) == 0: // deep nesting / repetition of one token
+            case 12 when rng.Next(10) == 0: // deep nesting / repetition of one token
                 {
                     var t = Token();
                     var times = rng.Next(3) switch { 0 => 65, 1 => 1000, _ => 20_000 };

@@ -14,12 +14,21 @@ namespace AmiAudit.Core.Policies.Loading;
 /// text, and YamlStream's loader then threw ArgumentException ("unsupported event"), which no caller
 /// catches (exit 70; found by fuzzing, tests/AmiAudit.Fuzz.Tests/Crashes/config-yaml). Every irregularity
 /// is a YamlException at the event's mark.</para>
+/// <para>An alias must name an anchor whose node is complete: "&amp;a {*a: 1, *a: 2}" made YamlStream keep
+/// two placeholder alias keys, and comparing them (YamlAliasNode.Equals calls itself) overflowed the
+/// stack — a 20-byte policy, waiver or amiaudit.yaml crashed the process (fuzzing, Crashes/config-yaml).
+/// Self-referencing nodes are not YAML a policy needs; the alias is a syntax error instead.</para>
+/// <para>A mapping key must be a scalar (or an alias of one): a collection key is hashed recursively by
+/// YamlStream, and aliases nest it arbitrarily deep within 64 levels of text — another stack overflow.</para>
 /// </summary>
 public sealed class DepthLimitedParser(IParser inner) : IParser
 {
     private enum Frame : byte { Document, Sequence, MappingKey, MappingValue }
 
     private readonly Stack<Frame> _open = new();
+    private readonly Stack<AnchorName> _anchors = new(); // of the collections open now
+    private readonly HashSet<string> _complete = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _scalars = new(StringComparer.Ordinal); // anchors of scalars
     private int _depth;
 
     public DepthLimitedParser(string text) : this(new Parser(new StringReader(text))) { }
@@ -34,28 +43,41 @@ public sealed class DepthLimitedParser(IParser inner) : IParser
         {
             case SequenceStart or MappingStart when ++_depth > YamlDocumentReader.MaxDepth:
                 throw new DepthExceededException(e.Start, e.End);
-            case SequenceStart:
+            case SequenceStart start:
                 Node(e);
                 _open.Push(Frame.Sequence);
+                Opened(start.Anchor);
                 break;
-            case MappingStart:
+            case MappingStart start:
                 Node(e);
                 _open.Push(Frame.MappingKey);
+                Opened(start.Anchor);
                 break;
             case SequenceEnd:
                 Close(e, Frame.Sequence);
                 _depth--;
+                Completed(_anchors.Pop());
                 break;
             case MappingEnd:
                 Close(e, Frame.MappingKey); // not after a key: a value must come first
                 _depth--;
+                Completed(_anchors.Pop());
                 break;
-            case Scalar or AnchorAlias:
+            case Scalar scalar:
+                Node(e);
+                Completed(scalar.Anchor);
+                if (!scalar.Anchor.IsEmpty) _scalars.Add(scalar.Anchor.Value);
+                break;
+            case AnchorAlias alias:
+                if (!_complete.Contains(alias.Value.Value))
+                    throw new YamlException(e.Start, e.End, $"alias *{alias.Value.Value} does not refer to a complete node defined before it");
                 Node(e);
                 break;
             case DocumentStart:
                 if (_open.Count != 0) throw Malformed(e);
                 _open.Push(Frame.Document);
+                _complete.Clear(); // anchors belong to one document
+                _scalars.Clear();
                 break;
             case DocumentEnd:
                 Close(e, Frame.Document);
@@ -64,10 +86,26 @@ public sealed class DepthLimitedParser(IParser inner) : IParser
         return true;
     }
 
+    /// <summary>A collection with this anchor is open: until it ends, the name refers to an incomplete node.</summary>
+    private void Opened(AnchorName anchor)
+    {
+        _anchors.Push(anchor);
+        if (anchor.IsEmpty) return;
+        _complete.Remove(anchor.Value);
+        _scalars.Remove(anchor.Value);
+    }
+
+    private void Completed(AnchorName anchor)
+    {
+        if (!anchor.IsEmpty) _complete.Add(anchor.Value);
+    }
+
     /// <summary>A complete node starts here: allowed in a document, a sequence, or either side of a mapping.</summary>
     private void Node(ParsingEvent e)
     {
         if (!_open.TryPop(out var frame)) throw Malformed(e);
+        if (frame == Frame.MappingKey && (e is SequenceStart or MappingStart || (e is AnchorAlias a && !_scalars.Contains(a.Value.Value))))
+            throw new YamlException(e.Start, e.End, "a mapping key must be a plain value, not a list or a mapping");
         _open.Push(frame switch
         {
             Frame.MappingKey => Frame.MappingValue,
