@@ -11,12 +11,13 @@ namespace AmiAudit.Collectors.Tests.RootFs;
 /// by name can be swapped for a symlink out of the root in between ("check-then-open"); the reader
 /// must open what it checked. One thread swaps entries with rename(2) as fast as it can, the test
 /// reads the same path in a loop; the host marker must never come back. On the lstat-then-open
-/// reader these found the marker within a few hundred milliseconds; each runs for a fixed budget.
+/// reader these found the marker within about a second; each runs at least 2 s and 200 rounds.
 /// </summary>
 public sealed class RootRaceTests : IDisposable
 {
     private const string Marker = "HOSTSECRET-race-4b1d0e";
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    private const int MinRounds = 200;
     // Longer than the host file: a reader that sizes its read from a stale lstat still reads all of it.
     private static readonly string Decoy = "ID=debian\n#" + new string('-', 200) + "\n";
     private readonly string _hostDir = Directory.CreateTempSubdirectory("amiaudit-host-").FullName;
@@ -50,7 +51,7 @@ public sealed class RootRaceTests : IDisposable
                 var lines = fs.ReadLines("/etc/os-release", 4096).ToList();
                 lines.ShouldNotContain(l => l.Contains(Marker));
             });
-        reads.ShouldBeGreaterThan(100);
+        reads.ShouldBeGreaterThanOrEqualTo(MinRounds);
     }
 
     [Theory]
@@ -68,7 +69,7 @@ public sealed class RootRaceTests : IDisposable
                 var snapshot = new OsCollector().Collect(new CollectionContext { Fs = fs }, new Snapshot());
                 SnapshotJson.Serialize(snapshot).ShouldNotContain(Marker);
             });
-        runs.ShouldBeGreaterThan(100);
+        runs.ShouldBeGreaterThanOrEqualTo(MinRounds);
     }
 
     [Theory]
@@ -88,7 +89,7 @@ public sealed class RootRaceTests : IDisposable
                 fs.Hash("/etc/os-release")?.Size.ShouldNotBe(new FileInfo(_secret).Length);
                 fs.List("/etc").ShouldNotContain(e => e.Name == "os-release" && e.Size == new FileInfo(_secret).Length);
             });
-        reads.ShouldBeGreaterThan(100);
+        reads.ShouldBeGreaterThanOrEqualTo(MinRounds);
     }
 
     [Theory]
@@ -119,7 +120,7 @@ public sealed class RootRaceTests : IDisposable
                 read.Wait(TimeSpan.FromSeconds(10)).ShouldBeTrue("a read blocked on a FIFO");
                 read.Result?.ShouldStartWith("ID=debian");
             });
-        reads.ShouldBeGreaterThan(100);
+        reads.ShouldBeGreaterThanOrEqualTo(MinRounds);
         // Without /proc the file is reopened by name (O_NONBLOCK, inode compared): a FIFO swapped in at
         // that instant is opened and closed at once. The documented residual; through /proc, never.
         if (resolver is Resolvers.Openat2 or Resolvers.Walk) readerSeen.ShouldBe(0);
@@ -150,17 +151,23 @@ public sealed class RootRaceTests : IDisposable
     private static int OpenWriteNonBlocking(string path) => Open(path, 0x1 /* O_WRONLY */ | 0x800 /* O_NONBLOCK */ | 0x80000 /* O_CLOEXEC */);
 
     /// <summary>Runs <paramref name="swap"/> in a loop on another thread while <paramref name="read"/>
-    /// runs in a loop here (a fresh RootFileSystem each time, as each collect has), for
-    /// <see cref="Budget"/> or until an assertion fails. Returns how many reads ran.</summary>
+    /// runs in a loop here (a fresh RootFileSystem each time, as each collect has), until both have run
+    /// <see cref="MinRounds"/> times and <see cref="Budget"/> has passed, or an assertion fails. A count,
+    /// not only a time: on a loaded machine the race still gets its rounds. Returns how many reads ran.</summary>
     private static int RaceWhile(string rootDir, string resolver, Action<int> swap, Action<RootFileSystem> read)
     {
         using var stop = new CancellationTokenSource();
         Exception? swapFailure = null;
+        var swaps = 0;
         var swapper = new Thread(() =>
         {
             try
             {
-                for (var i = 0; !stop.IsCancellationRequested; i++) swap(i);
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    swap(i);
+                    Volatile.Write(ref swaps, i + 1);
+                }
             }
             catch (Exception e) { swapFailure = e; }
         }) { IsBackground = true };
@@ -169,7 +176,7 @@ public sealed class RootRaceTests : IDisposable
         try
         {
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < Budget && swapFailure is null)
+            while ((clock.Elapsed < Budget || reads < MinRounds || Volatile.Read(ref swaps) < MinRounds) && swapFailure is null)
             {
                 read(Resolvers.Create(rootDir, resolver));
                 reads++;
