@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using AmiAudit.Collectors.RootFs.Native;
 
 namespace AmiAudit.Collectors.RootFs;
@@ -48,15 +47,6 @@ internal static unsafe class UnixStat
         var buf = stackalloc byte[BufferSize];
         fixed (byte* name = nulTerminatedName)
             return Libc.FStatAt(dirfd, name, buf, Libc.AT_SYMLINK_NOFOLLOW) == 0 ? Parse(buf) : StatInfo.Missing;
-    }
-
-    /// <summary>lstat(2) of a host path (not in an image root: there every lookup goes through
-    /// <see cref="RootFileSystem"/>'s descriptors).</summary>
-    public static (EntryKind Kind, long Size) Lstat(string hostPath)
-    {
-        if (hostPath.Contains('\0')) return (EntryKind.Missing, 0);
-        var st = FstatAt(Libc.AT_FDCWD, Encoding.UTF8.GetBytes(hostPath + "\0"));
-        return (st.Kind, st.Size);
     }
 
     private static StatInfo Parse(byte* buf)
