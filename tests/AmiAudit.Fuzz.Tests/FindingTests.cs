@@ -73,9 +73,19 @@ public sealed class FindingTests
     }
 
     [Fact]
+    public void An_unpaired_surrogate_escape_in_cloud_init_json_is_read_as_a_replacement_character()
+    {
+        var root = Scratch.Root("finding-surrogate");
+        Scratch.Write(root, "/run/cloud-init/result.json", Encoding.UTF8.GetBytes(Fixture("cloud-init-result", "unpaired-surrogate-escape.json")));
+        var outcome = AmiAudit.Collectors.Bootstrap.CloudInitOutcomeReader.Read(new AmiAudit.Collectors.RootFs.RootFileSystem(root), "t");
+        outcome.Status.ShouldBe("error");
+        outcome.Errors.ShouldBe(["\uFFFD"]);
+    }
+
+    [Fact]
     public void Kernel_log_numbers_past_their_range_keep_the_line_and_mean_failure()
     {
-        var log = KernelLogReader.FromStream(new MemoryStream(Corpus.Crashes("kernel-log").Single().Bytes), "t");
+        var log = KernelLogReader.FromStream(new MemoryStream(Corpus.Crashes("kernel-log").Single(c => c.Name == "numbers-past-long-and-int.txt").Bytes), "t");
         log.Lines.Count.ShouldBe(2);
         log.Lines[0].Message.ShouldBe("ena 0000:20:03.0 eth0: Trigger reset is on"); // prefix stripped, no time
         log.Lines[0].Seconds.ShouldBeNull();
