@@ -2,6 +2,7 @@ using System.Text.Json;
 using AmiAudit.Collectors.RootFs;
 using AmiAudit.Core.Model;
 using AmiAudit.Core.Redaction;
+using AmiAudit.Collectors.Json;
 
 namespace AmiAudit.Collectors.Bootstrap;
 
@@ -41,7 +42,7 @@ public static class CloudInitOutcomeReader
             var v1 = V1(fs, source, path, text);
             if (v1 is null) { unreadable.Add(path); continue; }
             var errors = new List<string>();
-            foreach (var stage in v1.Value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).OrderBy(p => p.Name, StringComparer.Ordinal))
+            foreach (var stage in v1.Value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object).OrderBy(p => JsonStrings.Name(p), StringComparer.Ordinal))
                 errors.AddRange(Errors(stage.Value));
             return new CloudInitOutcome { Status = "running", Datasource = Datasource(v1.Value), Errors = [.. errors.Take(MaxErrors)], Source = path };
         }
@@ -68,7 +69,7 @@ public static class CloudInitOutcomeReader
     }
 
     private static string? Datasource(JsonElement v1) =>
-        v1.TryGetProperty("datasource", out var d) && d.ValueKind == JsonValueKind.String ? Redactor.RedactText(d.GetString()!) : null;
+        v1.TryGetProperty("datasource", out var d) && d.ValueKind == JsonValueKind.String ? Redactor.RedactText(JsonStrings.Get(d)) : null;
 
     private static List<string> Errors(JsonElement obj)
     {
@@ -77,7 +78,7 @@ public static class CloudInitOutcomeReader
         foreach (var e in errors.EnumerateArray().Take(MaxErrors))
         {
             // Redact before cutting, so a cut can never leave half a secret that no rule recognises.
-            var s = Redactor.RedactText(e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText());
+            var s = Redactor.RedactText(e.ValueKind == JsonValueKind.String ? JsonStrings.Get(e) : e.GetRawText());
             list.Add(s.Length > MaxErrorLength ? s[..MaxErrorLength] + "…" : s);
         }
         return list;

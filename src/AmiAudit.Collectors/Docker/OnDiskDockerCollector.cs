@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AmiAudit.Collectors.RootFs;
 using AmiAudit.Core.Model;
+using AmiAudit.Collectors.Json;
 
 namespace AmiAudit.Collectors.Docker;
 
@@ -48,7 +49,7 @@ public sealed class OnDiskDockerCollector : ICollector
                 foreach (var key in (string[])["data-root", "graph"])
                 {
                     if (doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
-                        && v.GetString() is { Length: > 0 } s && s.StartsWith('/'))
+                        && JsonStrings.Get(v) is { Length: > 0 } s && s.StartsWith('/'))
                         return RootFileSystem.Normalize(s);
                 }
             }
@@ -83,7 +84,7 @@ public sealed class OnDiskDockerCollector : ICollector
             {
                 foreach (var p in l.EnumerateObject())
                 {
-                    if (p.Value.ValueKind == JsonValueKind.String) labels[p.Name] = p.Value.GetString()!;
+                    if (p.Value.ValueKind == JsonValueKind.String) labels[JsonStrings.Name(p)] = JsonStrings.Get(p.Value);
                 }
             }
         }
@@ -135,5 +136,5 @@ public sealed class OnDiskDockerCollector : ICollector
     private static string Where(JsonException e) => $"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: ";
 
     private static string? Str(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? JsonStrings.Get(v) : null;
 }

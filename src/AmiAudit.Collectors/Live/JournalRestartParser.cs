@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AmiAudit.Collectors.Json;
 
 namespace AmiAudit.Collectors.Live;
 
@@ -124,10 +125,10 @@ public static partial class JournalRestartParser
         switch (v.ValueKind)
         {
             case JsonValueKind.String:
-                return v.GetString();
+                return JsonStrings.Get(v);
             case JsonValueKind.Array:
                 var first = v.EnumerateArray().FirstOrDefault();
-                if (first.ValueKind == JsonValueKind.String) return first.GetString();
+                if (first.ValueKind == JsonValueKind.String) return JsonStrings.Get(first);
                 if (first.ValueKind == JsonValueKind.Array) return Bytes(first);
                 if (first.ValueKind == JsonValueKind.Number) return Bytes(v);
                 return null;

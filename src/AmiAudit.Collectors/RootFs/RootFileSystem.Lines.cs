@@ -14,12 +14,12 @@ public sealed partial class RootFileSystem
     /// </summary>
     public IEnumerable<string> ReadLines(string path, long cap, int maxLineLength = 64 * 1024)
     {
-        var stream = OpenRegular(path, out var resolved, out var size);
-        if (stream is null) yield break;
-        if (size > cap) Note("rootfs", "size-capped", $"file is {size} bytes; read the first {cap}", resolved);
-        using (stream)
+        var file = OpenRegular(path);
+        if (file is null) yield break;
+        if (file.Size > cap) Note("rootfs", "size-capped", $"file is {file.Size} bytes; read the first {cap}", file.Name);
+        using (file)
         {
-            using var bounded = new BoundedStream(stream, cap);
+            using var bounded = new BoundedStream(file.Stream, cap);
             using var reader = new StreamReader(bounded, new UTF8Encoding(false, false), false, 64 * 1024);
             var line = new StringBuilder();
             var cut = false;
@@ -38,7 +38,7 @@ public sealed partial class RootFileSystem
                 else if (!cut)
                 {
                     cut = true;
-                    Note("rootfs", "line-capped", $"a line is longer than {maxLineLength} characters; the rest of it was skipped", resolved);
+                    Note("rootfs", "line-capped", $"a line is longer than {maxLineLength} characters; the rest of it was skipped", file.Name);
                 }
             }
             if (line.Length > 0) yield return line.ToString();

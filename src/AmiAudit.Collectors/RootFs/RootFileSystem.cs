@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using AmiAudit.Collectors.RootFs.Native;
 using AmiAudit.Core.Model;
+using Microsoft.Win32.SafeHandles;
 
 namespace AmiAudit.Collectors.RootFs;
 
@@ -54,102 +57,102 @@ public sealed partial class RootFileSystem
         return _root.Length == 0 ? n : n == "/" ? _root : _root + n;
     }
 
-    /// <summary>Follows symlinks (re-rooted). Returns the final in-root path, or null on a loop / too many links.</summary>
+    /// <summary>Follows symlinks (re-rooted). Returns the final in-root path (of a missing entry too:
+    /// the rest of the path is appended as written), or null on a loop / too many links.</summary>
     public string? Resolve(string path, bool followLast = true)
     {
-        var remaining = new Stack<string>(Normalize(path).Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
-        var current = new List<string>();
-        var links = 0;
-        while (remaining.Count > 0)
-        {
-            var comp = remaining.Pop();
-            if (comp == ".") continue;
-            if (comp == "..") { if (current.Count > 0) current.RemoveAt(current.Count - 1); continue; }
-            var candidate = "/" + string.Join('/', current.Append(comp));
-            var (kind, _) = UnixStat.Lstat(ToHost(candidate));
-            if (kind == EntryKind.Symlink && (remaining.Count > 0 || followLast))
-            {
-                if (++links > MaxLinks)
-                {
-                    Note("rootfs", "symlink-loop", $"more than {MaxLinks} symbolic links while resolving {path}; treated as missing", path);
-                    return null;
-                }
-                var target = ReadLink(candidate) ?? "";
-                if (target.StartsWith('/')) current.Clear();
-                foreach (var t in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse()) remaining.Push(t);
-                continue;
-            }
-            current.Add(comp);
-            if (kind == EntryKind.Missing && remaining.Count > 0)
-            {
-                // Keep walking lexically so the caller gets a canonical path of a missing file.
-                foreach (var rest in remaining.ToArray()) if (rest != ".") current.Add(rest);
-                return Normalize("/" + string.Join('/', current));
-            }
-        }
-        return "/" + string.Join('/', current);
+        using var found = OpenNamed(path, followLast, out var miss);
+        return found?.InRoot ?? miss.InRoot;
     }
 
     /// <summary>The entry at the path, not following the last component.</summary>
     public RootEntry Lstat(string path)
     {
         var normalized = Normalize(path);
-        var parent = normalized == "/" ? "/" : Resolve(normalized[..normalized.LastIndexOf('/')] is "" ? "/" : normalized[..normalized.LastIndexOf('/')]);
         var name = normalized == "/" ? "" : normalized[(normalized.LastIndexOf('/') + 1)..];
-        if (parent is null) return new RootEntry(normalized, name, EntryKind.Missing, 0, null);
-        var inRoot = Normalize(parent + "/" + name);
-        var (kind, size) = UnixStat.Lstat(ToHost(inRoot));
-        return new RootEntry(inRoot, name, kind, size, kind == EntryKind.Symlink ? ReadLink(inRoot) : null);
+        using var found = OpenNamed(normalized, followLast: false, out var miss);
+        if (found is null) return new RootEntry(miss.InRoot ?? normalized, name, EntryKind.Missing, 0, null);
+        var link = found.Stat.Kind == EntryKind.Symlink ? ReadLinkAt(found.Fd, "") : null;
+        return new RootEntry(found.InRoot!, name, found.Stat.Kind, found.Stat.Size, link);
     }
 
     /// <summary>The entry after following every link (Missing on a loop).</summary>
     public RootEntry Stat(string path)
     {
-        var resolved = Resolve(path);
-        if (resolved is null) return new RootEntry(Normalize(path), "", EntryKind.Missing, 0, null);
-        var (kind, size) = UnixStat.Lstat(ToHost(resolved));
-        return new RootEntry(resolved, resolved[(resolved.LastIndexOf('/') + 1)..], kind, size, null);
+        using var found = OpenNamed(path, followLast: true, out var miss);
+        if (found is null)
+        {
+            var at = miss.InRoot ?? Normalize(path);
+            return new RootEntry(at, miss.Loop ? "" : at[(at.LastIndexOf('/') + 1)..], EntryKind.Missing, 0, null);
+        }
+        var resolved = found.InRoot!;
+        return new RootEntry(resolved, resolved[(resolved.LastIndexOf('/') + 1)..], found.Stat.Kind, found.Stat.Size, null);
     }
 
-    public bool FileExists(string path) => Stat(path).Kind == EntryKind.File;
+    public bool FileExists(string path) => Kind(path) == EntryKind.File;
 
-    public bool DirectoryExists(string path) => Stat(path).Kind == EntryKind.Directory;
+    public bool DirectoryExists(string path) => Kind(path) == EntryKind.Directory;
+
+    private EntryKind Kind(string path)
+    {
+        using var found = Open(path, followLast: true);
+        return found?.Stat.Kind ?? EntryKind.Missing;
+    }
 
     /// <summary>Raw target of a symlink (as written in the image), or null.</summary>
     public string? ReadLink(string inRootPath)
     {
-        try
-        {
-            return new FileInfo(ToHost(inRootPath)).LinkTarget;
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
+        using var found = OpenNamed(inRootPath, followLast: false, out _);
+        return found?.Stat.Kind == EntryKind.Symlink ? ReadLinkAt(found.Fd, "") : null;
     }
 
-    /// <summary>Entries of a directory (following links to the directory itself), sorted by name.</summary>
-    public IReadOnlyList<RootEntry> List(string dir)
+    /// <summary>Entries of a directory (following links to the directory itself), sorted by name.
+    /// Read from the directory's descriptor: each entry is fstatat(dir, name, AT_SYMLINK_NOFOLLOW).</summary>
+    public unsafe IReadOnlyList<RootEntry> List(string dir)
     {
-        var resolved = Resolve(dir);
-        if (resolved is null || UnixStat.Lstat(ToHost(resolved)).Kind != EntryKind.Directory) return [];
+        using var found = OpenNamed(dir, followLast: true, out _);
+        if (found is null || found.Stat.Kind != EntryKind.Directory) return [];
+        var resolved = found.InRoot!;
         var result = new List<RootEntry>();
+        // An O_PATH descriptor cannot be read; "." opened from it is the same directory, opened for reading.
+        var dirfd = OpenAtName(found.Fd, ".", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
+        if (dirfd < 0)
+        {
+            Note("rootfs", "unreadable", $"cannot open the directory (errno {-dirfd})", resolved);
+            return [];
+        }
+        var stream = Libc.FdOpenDir(dirfd);
+        if (stream == 0)
+        {
+            Libc.Close(dirfd);
+            return [];
+        }
         try
         {
-            foreach (var host in Directory.EnumerateFileSystemEntries(ToHost(resolved)))
+            while (true)
             {
+                var entry = (byte*)Libc.ReadDir(stream);
+                if (entry is null)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != 0) Note("rootfs", "unreadable", $"reading the directory failed (errno {errno})", resolved);
+                    break;
+                }
+                var name = CString.Decode(entry + Libc.DirentNameOffset, out var rawName);
+                if (name is "." or "..") continue;
                 if (result.Count >= MaxDirectoryEntries)
                 {
                     Note("rootfs", "directory-capped", $"more than {MaxDirectoryEntries} entries; the rest were not read", resolved);
                     break;
                 }
-                var name = Path.GetFileName(host);
-                var inRoot = Normalize(resolved + "/" + name);
-                var (kind, size) = UnixStat.Lstat(host);
-                result.Add(new RootEntry(inRoot, name, kind, size, kind == EntryKind.Symlink ? ReadLink(inRoot) : null));
+                var st = UnixStat.FstatAt(dirfd, rawName);
+                var link = st.Kind == EntryKind.Symlink ? ReadLinkAt(dirfd, rawName) : null;
+                result.Add(new RootEntry(Normalize(resolved + "/" + name), name, st.Kind, st.Size, link));
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            Note("rootfs", "unreadable", e.Message, resolved);
+            Libc.CloseDir(stream);
         }
         result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return result;
@@ -159,62 +162,91 @@ public sealed partial class RootFileSystem
     /// Returns null (and notes why) for a missing file, a FIFO/device/socket, or a loop.</summary>
     public string? ReadText(string path, long cap = DefaultTextCap)
     {
-        using var stream = OpenRegular(path, out var resolved, out var size);
-        if (stream is null) return null;
-        var toRead = (int)Math.Min(size, cap);
-        if (size > cap) Note("rootfs", "size-capped", $"file is {size} bytes; read the first {cap}", resolved);
-        var buffer = new byte[toRead];
-        var read = 0;
-        while (read < toRead)
+        using var file = OpenRegular(path);
+        if (file is null) return null;
+        if (file.Size > cap) Note("rootfs", "size-capped", $"file is {file.Size} bytes; read the first {cap}", file.Name);
+        if (file.Size > 0)
         {
-            var n = stream.Read(buffer, read, toRead - read);
-            if (n == 0) break;
-            read += n;
+            var buffer = new byte[(int)Math.Min(file.Size, cap)];
+            var read = file.Stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return Encoding.UTF8.GetString(buffer, 0, read);
         }
-        return Encoding.UTF8.GetString(buffer, 0, read);
+        // st_size 0 is not always empty: procfs and sysfs files report 0 and have content.
+        using var content = new MemoryStream();
+        using (var bounded = new BoundedStream(file.Stream, cap)) bounded.CopyTo(content, 16 * 1024);
+        if (content.Length == cap && file.Stream.ReadByte() >= 0)
+            Note("rootfs", "size-capped", $"file is longer than {cap} bytes; read the first {cap}", file.Name);
+        return Encoding.UTF8.GetString(content.GetBuffer(), 0, (int)content.Length);
     }
 
     /// <summary>True when a regular file begins with <paramref name="prefix"/> (e.g. "#!"). Reads only
     /// those bytes: deciding whether a unit's program is a script must not read every ELF binary.</summary>
     public bool HasPrefix(string path, ReadOnlySpan<byte> prefix)
     {
-        using var stream = OpenRegular(path, out _, out var size);
-        if (stream is null || size < prefix.Length) return false;
+        using var file = OpenRegular(path);
+        if (file is null || file.Size < prefix.Length) return false;
         Span<byte> head = stackalloc byte[prefix.Length];
-        return stream.ReadAtLeast(head, prefix.Length, throwOnEndOfStream: false) == prefix.Length && head.SequenceEqual(prefix);
+        return file.Stream.ReadAtLeast(head, prefix.Length, throwOnEndOfStream: false) == prefix.Length && head.SequenceEqual(prefix);
     }
 
     /// <summary>sha256 and size of a regular file, streamed (no size cap needed: memory is constant).</summary>
     public (string Sha256, long Size)? Hash(string path)
     {
-        using var stream = OpenRegular(path, out _, out var size);
-        if (stream is null) return null;
-        var hash = SHA256.HashData(stream);
-        return (Convert.ToHexStringLower(hash), size);
+        using var file = OpenRegular(path);
+        if (file is null) return null;
+        var hash = SHA256.HashData(file.Stream);
+        return (Convert.ToHexStringLower(hash), file.Size);
     }
 
-    private FileStream? OpenRegular(string path, out string resolved, out long size)
+    /// <summary>An open regular file: its stream, its size from fstat of that descriptor, and its
+    /// in-root name for diagnostics (computed only when one is written).</summary>
+    private sealed class RegularFile(RootFileSystem fs, string path, Found found, FileStream stream) : IDisposable
     {
-        size = 0;
-        resolved = Resolve(path) ?? Normalize(path);
-        var (kind, sz) = UnixStat.Lstat(ToHost(resolved));
-        if (kind == EntryKind.Missing) return null;
-        if (kind != EntryKind.File)
+        private string? _name;
+        public FileStream Stream { get; } = stream;
+        public long Size { get; } = found.Stat.Size;
+        public string Name => _name ??= fs.NameOf(path, found);
+        public void Dispose()
         {
-            Note("rootfs", "not-regular", $"{kind.ToString().ToLowerInvariant()} is not a regular file; not opened", resolved);
-            return null;
+            Stream.Dispose();
+            found.Dispose();
         }
-        size = sz;
+    }
+
+    /// <summary>
+    /// Opens a regular file for reading, confined to the root: resolved to an O_PATH descriptor,
+    /// checked with fstat on that descriptor, reopened for reading as that same inode. Anything
+    /// else (FIFO, device, socket, directory) is noted and never opened for reading.
+    /// </summary>
+    private RegularFile? OpenRegular(string path)
+    {
+        var found = Open(path, followLast: true);
+        if (found is null) return null;
         try
         {
-            // bufferSize 1 = unbuffered: callers read whole files or hash in large blocks, so a 64 KiB
+            if (found.Stat.Kind != EntryKind.File)
+            {
+                if (found.Stat.Kind != EntryKind.Missing)
+                    Note("rootfs", "not-regular", $"{found.Stat.Kind.ToString().ToLowerInvariant()} is not a regular file; not opened", NameOf(path, found));
+                found.Dispose();
+                return null;
+            }
+            var fd = Reopen(found, path);
+            if (fd < 0)
+            {
+                Note("rootfs", "unreadable", $"cannot open the file (errno {-fd})", NameOf(path, found));
+                found.Dispose();
+                return null;
+            }
+            // bufferSize 0 = unbuffered: callers read whole files or hash in large blocks, so a 64 KiB
             // FileStream buffer per file would only add allocation (~13 MB on a 200-unit root).
-            return new FileStream(ToHost(resolved), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+            return new RegularFile(this, path, found, stream);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch
         {
-            Note("rootfs", "unreadable", e.Message, resolved);
-            return null;
+            found.Dispose();
+            throw;
         }
     }
 

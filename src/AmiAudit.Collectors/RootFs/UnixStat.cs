@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AmiAudit.Collectors.RootFs.Native;
 
 namespace AmiAudit.Collectors.RootFs;
 
@@ -15,38 +16,42 @@ public enum EntryKind
     Other,
 }
 
-/// <summary>
-/// lstat(2) without following the last link. .NET's FileInfo reports FIFOs and device nodes as
-/// ordinary files (opening one would block or stream forever), so the type must come from st_mode.
-/// </summary>
-internal static class UnixStat
+/// <summary>What fstat(2) says about an open descriptor: type, size and identity.</summary>
+internal readonly record struct StatInfo(EntryKind Kind, long Size, ulong Device, ulong Inode)
 {
-    // glibc ≥ 2.33 exports lstat directly (Debian 12 ships 2.36).
-    [DllImport("libc", EntryPoint = "lstat", SetLastError = true)]
-#pragma warning disable SYSLIB1054 // LibraryImport needs AllowUnsafeBlocks; a byte[] buffer is enough here.
-    private static extern int LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] buf);
-#pragma warning restore SYSLIB1054
+    public static readonly StatInfo Missing = new(EntryKind.Missing, 0, 0, 0);
+}
 
-    // struct stat offsets: x86_64 st_mode@24 st_size@48; generic (aarch64) st_mode@16 st_size@48.
+/// <summary>
+/// stat(2) results read from st_mode, not from .NET: FileInfo reports FIFOs and device nodes as
+/// ordinary files (opening one would block or stream forever), so the type must come from the kernel.
+/// </summary>
+internal static unsafe class UnixStat
+{
+    private const int BufferSize = 256; // struct stat is 144 bytes on x86_64, 128 on arm64
+
+    // struct stat offsets: st_dev@0 st_ino@8 on both; x86_64 st_mode@24, generic (arm64) st_mode@16; st_size@48.
     private static readonly int ModeOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16;
     private const int SizeOffset = 48;
 
-    public static (EntryKind Kind, long Size) Lstat(string hostPath)
+    /// <summary>fstat of an open descriptor (an O_PATH one is enough); Missing if it fails.</summary>
+    public static StatInfo Fstat(int fd)
     {
-        if (!OperatingSystem.IsLinux()) return Fallback(hostPath);
-        var buf = new byte[256];
-        int rc;
-        try
-        {
-            rc = LStat(hostPath, buf);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return Fallback(hostPath);
-        }
-        if (rc != 0) return (EntryKind.Missing, 0);
-        var mode = BitConverter.ToUInt32(buf, ModeOffset) & 0xF000;
-        var size = BitConverter.ToInt64(buf, SizeOffset);
+        var buf = stackalloc byte[BufferSize];
+        return Libc.FStat(fd, buf) == 0 ? Parse(buf) : StatInfo.Missing;
+    }
+
+    /// <summary>fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW): one directory entry, not followed.</summary>
+    public static StatInfo FstatAt(int dirfd, ReadOnlySpan<byte> nulTerminatedName)
+    {
+        var buf = stackalloc byte[BufferSize];
+        fixed (byte* name = nulTerminatedName)
+            return Libc.FStatAt(dirfd, name, buf, Libc.AT_SYMLINK_NOFOLLOW) == 0 ? Parse(buf) : StatInfo.Missing;
+    }
+
+    private static StatInfo Parse(byte* buf)
+    {
+        var mode = *(uint*)(buf + ModeOffset) & 0xF000;
         var kind = mode switch
         {
             0x8000 => EntryKind.File,
@@ -58,14 +63,6 @@ internal static class UnixStat
             0xC000 => EntryKind.Socket,
             _ => EntryKind.Other,
         };
-        return (kind, size);
-    }
-
-    private static (EntryKind, long) Fallback(string hostPath)
-    {
-        var fi = new FileInfo(hostPath);
-        if (fi.LinkTarget is not null) return (EntryKind.Symlink, 0);
-        if (Directory.Exists(hostPath)) return (EntryKind.Directory, 0);
-        return fi.Exists ? (EntryKind.File, fi.Length) : (EntryKind.Missing, 0);
+        return new StatInfo(kind, *(long*)(buf + SizeOffset), *(ulong*)buf, *(ulong*)(buf + 8));
     }
 }

@@ -28,7 +28,9 @@ internal static class UnitFileParser
     {
         var entries = new List<UnitEntry>();
         string? section = null;
-        string? continuation = null;
+        // A continuation is built in place: "continuation + raw" per line, and a scan of the whole
+        // accumulated text for the final backslash, made 150,000 backslash-newline lines quadratic (a hang found by fuzzing).
+        System.Text.StringBuilder? continuation = null;
         var continuationLine = 0;
         var lines = text.Split('\n');
         // A final "\n" does not start another line.
@@ -42,19 +44,15 @@ internal static class UnitFileParser
             var trimmedStart = raw.TrimStart(Whitespace);
             if (trimmedStart.Length > 0 && (trimmedStart[0] == '#' || trimmedStart[0] == ';')) continue;
 
-            string p;
-            if (continuation is not null) p = continuation + raw;
-            else
+            if (continuation is null) continuationLine = i + 1;
+            // A continuation ends in the space that replaced its backslash, so only this line can
+            // end in an unescaped backslash.
+            if (EndsEscaped(raw))
             {
-                p = raw;
-                continuationLine = i + 1;
-            }
-
-            if (EndsEscaped(p))
-            {
-                continuation = string.Concat(p.AsSpan(0, p.Length - 1), " ");
+                (continuation ??= new System.Text.StringBuilder()).Append(raw, 0, raw.Length - 1).Append(' ');
                 continue;
             }
+            var p = continuation is null ? raw : continuation.Append(raw).ToString();
             continuation = null;
 
             var error = ParseLine(p.Trim(Whitespace), continuationLine, ref section, entries);
@@ -63,7 +61,7 @@ internal static class UnitFileParser
         if (continuation is not null)
         {
             // File ended inside a continuation: what was collected is still one logical line.
-            var error = ParseLine(continuation.Trim(Whitespace), continuationLine, ref section, entries);
+            var error = ParseLine(continuation.ToString().Trim(Whitespace), continuationLine, ref section, entries);
             if (error is not null) return new UnitFileText(path, entries, error, continuationLine);
         }
         return new UnitFileText(path, entries, null, 0);

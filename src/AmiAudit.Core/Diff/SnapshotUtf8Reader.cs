@@ -145,7 +145,7 @@ public static class SnapshotUtf8Reader
     private static SystemdFacts ReadSystemd(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        bool available = default;
+        bool available = true; // absent: the model's default, which SnapshotJson.Deserialize fills in (fuzzing, Crashes/snapshot)
         string? defaultTarget = null;
         List<UnitFact>? units = null;
         List<string>? kernels = null;
@@ -438,7 +438,7 @@ public static class SnapshotUtf8Reader
     {
         StartObject(ref r);
         string? manager = default;
-        bool available = default;
+        bool available = true; // absent: the model's default, which SnapshotJson.Deserialize fills in (fuzzing, Crashes/snapshot)
         List<PackageFact>? items = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
@@ -772,7 +772,8 @@ public static class SnapshotUtf8Reader
 
     private static long? LongN(ref Utf8JsonReader r) => IsNull(ref r) ? null : Long(ref r);
 
-    private static double Double(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetDouble(out var v) ? v : throw new NotSure();
+    // Infinity (1e999) is declined: Deserialize refuses it with its line and column.
+    private static double Double(ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetDouble(out var v) && double.IsFinite(v) ? v : throw new NotSure();
 
     private static double? DoubleN(ref Utf8JsonReader r) => IsNull(ref r) ? null : Double(ref r);
 

@@ -145,13 +145,17 @@ public static class SnapshotJson
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+            // Duplicate keys are an error here, with their line and column: JsonObject otherwise throws
+            // ArgumentException on first access (found by fuzzing, Crashes/snapshot), and which of two
+            // values a hand-edited snapshot meant is anyone's guess.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new SnapshotFormatException(sourceName, 1, 1, "a snapshot is a JSON object");
         }
         catch (JsonException ex)
         {
             throw new SnapshotFormatException(sourceName, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, ex.Message.Split(" LineNumber:")[0]);
         }
+        RejectNonFinite(json, sourceName);
         if (root["schema"] is not JsonValue schema || schema.GetValueKind() != JsonValueKind.String)
             throw new SnapshotFormatException(sourceName, 1, 1, $"missing \"schema\" field; expected \"{Snapshot.CurrentSchema}\" — is this an amiaudit snapshot?");
         var version = schema.GetValue<string>();
@@ -170,6 +174,26 @@ public static class SnapshotJson
         }
         if (snapshot is null) throw new SnapshotFormatException(sourceName, 1, 1, "empty snapshot");
         return SnapshotDefaults.Fill(root, info) ? root.Deserialize(info)! : snapshot;
+    }
+
+    /// <summary>
+    /// A number beyond double's range (1e999) deserializes as Infinity, which no JSON writer accepts: the
+    /// snapshot read fine and every report on it then failed as an internal error (fuzzing, Crashes/snapshot).
+    /// Refused here with its line and column, like any other malformed value.
+    /// </summary>
+    private static void RejectNonFinite(string json, string sourceName)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+        var r = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        int line = 1, lineStart = 0, scanned = 0;
+        while (r.Read())
+        {
+            if (r.TokenType != JsonTokenType.Number || (r.TryGetDouble(out var d) && double.IsFinite(d))) continue;
+            var at = (int)r.TokenStartIndex;
+            for (; scanned < at; scanned++)
+                if (utf8[scanned] == (byte)'\n') { line++; lineStart = scanned + 1; }
+            throw new SnapshotFormatException(sourceName, line, at - lineStart + 1, $"the number {System.Text.Encoding.UTF8.GetString(r.ValueSpan)} is out of range");
+        }
     }
 }
 

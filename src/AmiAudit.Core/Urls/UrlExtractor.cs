@@ -77,23 +77,30 @@ public static partial class UrlExtractor
 
     private static string TrimEnd(string url)
     {
-        while (url.Length > 0)
+        // Bracket counts are kept while trimming: recounting the whole URL for every trailing ']' (and
+        // copying it each time) made 20,000 of them take 15 s (found by fuzzing, Crashes/urls).
+        int parens = Count(url, '(', ')'), squares = Count(url, '[', ']'), braces = Count(url, '{', '}');
+        var end = url.Length;
+        while (end > 0)
         {
-            var last = url[^1];
-            if (TrailingPunctuation.Contains(last)) { url = url[..^1]; continue; }
+            var last = url[end - 1];
+            if (TrailingPunctuation.Contains(last)) { end--; continue; }
             // A closing bracket belongs to the URL only when the URL opened it: (https://x/y) vs https://x/(y).
-            if ((last == ')' && Unbalanced(url, '(', ')')) || (last == ']' && Unbalanced(url, '[', ']'))
-                || (last == '}' && Unbalanced(url, '{', '}')))
-            {
-                url = url[..^1];
-                continue;
-            }
+            if (last == ')' && parens > 0) { parens--; end--; continue; }
+            if (last == ']' && squares > 0) { squares--; end--; continue; }
+            if (last == '}' && braces > 0) { braces--; end--; continue; }
             break;
         }
-        return url;
+        return url[..end];
     }
 
-    private static bool Unbalanced(string s, char open, char close) => s.Count(c => c == close) > s.Count(c => c == open);
+    /// <summary>How many more closing than opening brackets the text has.</summary>
+    private static int Count(string s, char open, char close)
+    {
+        var n = 0;
+        foreach (var c in s) n += c == close ? 1 : c == open ? -1 : 0;
+        return n;
+    }
 
     [GeneratedRegex(@"(?<![A-Za-z0-9+.\-])(?<scheme>[Hh][Tt][Tt][Pp][Ss]?|[Ss]3)://[^\s""'<>`\\|^]+")]
     private static partial Regex UrlStart();

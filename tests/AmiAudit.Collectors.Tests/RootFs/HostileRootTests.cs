@@ -31,15 +31,16 @@ public sealed class HostileRootTests : IDisposable
         return path;
     }
 
-    private static async Task<(Snapshot Snapshot, string Json)> CollectAll(TempRoot root)
+    private static async Task<(Snapshot Snapshot, string Json)> CollectAll(TempRoot root, string resolver = Resolvers.Openat2)
     {
         // WaitAsync throws TimeoutException if any collector blocks on a FIFO or device.
-        var snapshot = await Task.Run(() => SnapshotCollector.Collect(root.Context())).WaitAsync(TimeSpan.FromSeconds(60));
+        var snapshot = await Task.Run(() => SnapshotCollector.Collect(root.Context(resolver: resolver))).WaitAsync(TimeSpan.FromSeconds(60));
         return (snapshot, SnapshotJson.Serialize(snapshot));
     }
 
-    [Fact]
-    public async Task Links_out_of_the_root_never_read_the_host()
+    [Theory]
+    [MemberData(nameof(Resolvers.All), MemberType = typeof(Resolvers))]
+    public async Task Links_out_of_the_root_never_read_the_host(string resolver)
     {
         var secret = HostSecret("etc/shadow");
         var dirSecret = HostSecret("cloud/instance/user-data.txt");
@@ -59,7 +60,7 @@ public sealed class HostileRootTests : IDisposable
             .Symlink("/var/lib/docker/containers/abc", Path.GetDirectoryName(secret)!)
             .Symlink("/run/cloud-init/result.json", secret);
 
-        var (snapshot, json) = await CollectAll(root);
+        var (snapshot, json) = await CollectAll(root, resolver);
 
         json.ShouldNotContain(Marker, Case.Insensitive);
         json.ShouldNotContain(secretHash);
@@ -67,8 +68,9 @@ public sealed class HostileRootTests : IDisposable
         snapshot.Bootstrap.Scripts.ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task Symlink_loops_end_and_are_reported()
+    [Theory]
+    [MemberData(nameof(Resolvers.All), MemberType = typeof(Resolvers))]
+    public async Task Symlink_loops_end_and_are_reported(string resolver)
     {
         using var root = new TempRoot()
             .Symlink("/etc/rc.local", "/etc/rc.local2").Symlink("/etc/rc.local2", "rc.local")
@@ -77,14 +79,15 @@ public sealed class HostileRootTests : IDisposable
             .Symlink("/lib/modules", "/lib/modules/x")
             .Symlink("/etc/systemd/system/loop.service", "/etc/systemd/system/loop.service");
 
-        var (snapshot, _) = await CollectAll(root);
+        var (snapshot, _) = await CollectAll(root, resolver);
 
         snapshot.Bootstrap.Scripts.ShouldBeEmpty();
         snapshot.Diagnostics.ShouldContain(d => d.Code == "symlink-loop");
     }
 
-    [Fact]
-    public async Task Fifos_and_devices_named_like_inputs_do_not_hang_and_are_noted()
+    [Theory]
+    [MemberData(nameof(Resolvers.All), MemberType = typeof(Resolvers))]
+    public async Task Fifos_and_devices_named_like_inputs_do_not_hang_and_are_noted(string resolver)
     {
         using var root = new TempRoot();
         var made = root.Fifo("/var/lib/cloud/instance/user-data.txt")
@@ -95,7 +98,7 @@ public sealed class HostileRootTests : IDisposable
         Directory.CreateDirectory(root.Host("/etc/eks"));
         var device = root.Run("mknod", root.Host("/etc/eks/bootstrap.sh"), "c", "1", "5"); // like /dev/zero: endless if read
 
-        var (snapshot, _) = await CollectAll(root);
+        var (snapshot, _) = await CollectAll(root, resolver);
 
         snapshot.Diagnostics.ShouldContain(d => d.Path == "/var/lib/cloud/instance/user-data.txt" && d.Code == "not-regular");
         if (device) snapshot.Diagnostics.ShouldContain(d => d.Path == "/etc/eks/bootstrap.sh" && d.Code == "not-regular");

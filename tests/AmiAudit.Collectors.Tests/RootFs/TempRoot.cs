@@ -65,8 +65,8 @@ public sealed class TempRoot : IDisposable
         return Run("mkfifo", Host(inRoot));
     }
 
-    public CollectionContext Context(IReadOnlyList<string>? extraBinaries = null) =>
-        new() { Fs = new RootFileSystem(Dir), ExtraBinaries = extraBinaries ?? [] };
+    public CollectionContext Context(IReadOnlyList<string>? extraBinaries = null, string resolver = Resolvers.Openat2) =>
+        new() { Fs = Resolvers.Create(Dir, resolver), ExtraBinaries = extraBinaries ?? [] };
 
     public (Snapshot Snapshot, CollectionContext Context) Collect(ICollector collector, Snapshot? seed = null)
     {
@@ -78,4 +78,25 @@ public sealed class TempRoot : IDisposable
     {
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>The ways RootFileSystem reaches a file (see RootFileSystem.Descriptors.cs): tests that
+/// prove confinement run each, so the fallbacks are proven on a kernel that has openat2.</summary>
+public static class Resolvers
+{
+    public const string Openat2 = "openat2";
+    public const string Walk = "walk";
+    public const string WalkWithoutProc = "walk-noproc";
+    public const string Openat2WithoutProc = "openat2-noproc";
+
+    public static TheoryData<string> All => [Openat2, Walk, WalkWithoutProc, Openat2WithoutProc];
+
+    public static RootFileSystem Create(string dir, string resolver) => resolver switch
+    {
+        Openat2 => new RootFileSystem(dir),
+        Walk => new RootFileSystem(dir) { UseOpenat2 = false },
+        WalkWithoutProc => new RootFileSystem(dir) { UseOpenat2 = false, ReopenThroughProc = false },
+        Openat2WithoutProc => new RootFileSystem(dir) { ReopenThroughProc = false },
+        _ => throw new ArgumentOutOfRangeException(nameof(resolver), resolver, null),
+    };
 }

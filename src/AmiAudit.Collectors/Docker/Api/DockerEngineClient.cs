@@ -132,7 +132,7 @@ public sealed class DockerEngineClient : IDockerEngineApi
         var body = "";
         try { body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false); } catch (HttpRequestException) { }
         string? message = null;
-        try { using var doc = JsonDocument.Parse(body); message = doc.RootElement.TryGetProperty("message", out var m) ? m.GetString() : null; }
+        try { using var doc = JsonDocument.Parse(body); message = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? AmiAudit.Collectors.Json.JsonStrings.Get(m) : null; }
         catch (JsonException) { }
         throw new DockerEngineUnavailableException($"GET /{path}: HTTP {(int)response.StatusCode}{(message is null ? "" : ": " + message)}");
     }

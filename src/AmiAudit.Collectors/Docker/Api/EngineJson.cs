@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AmiAudit.Collectors.Json;
 
 namespace AmiAudit.Collectors.Docker.Api;
 
@@ -29,11 +30,11 @@ public static class EngineJson
             {
                 Id = Str(c, "Id") ?? "",
                 Names = c.TryGetProperty("Names", out var n) && n.ValueKind == JsonValueKind.Array
-                    ? [.. n.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!.TrimStart('/'))]
+                    ? [.. n.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => JsonStrings.Get(x).TrimStart('/'))]
                     : [],
                 Image = Str(c, "Image"),
                 Created = c.TryGetProperty("Created", out var cr) && cr.ValueKind == JsonValueKind.Number && cr.TryGetInt64(out var secs) ? secs : null,
-                State = c.TryGetProperty("State", out var st) ? st.ValueKind == JsonValueKind.String ? st.GetString() : Str(st, "Status") : null,
+                State = c.TryGetProperty("State", out var st) ? st.ValueKind == JsonValueKind.String ? JsonStrings.Get(st) : Str(st, "Status") : null,
                 Status = Str(c, "Status"),
                 Labels = Labels(c, "Labels"),
             });
@@ -56,7 +57,7 @@ public static class EngineJson
             Name = (Str(o, "Name") ?? "").TrimStart('/'),
             Image = Str(config, "Image") ?? Str(o, "Image"),
             Created = Time(Str(o, "Created")),
-            State = state.ValueKind == JsonValueKind.String ? state.GetString() : Str(state, "Status"),
+            State = state.ValueKind == JsonValueKind.String ? JsonStrings.Get(state) : Str(state, "Status"),
             ExitCode = Int(state, "ExitCode"),
             Pid = Int(state, "Pid"),
             StartedAt = Time(Str(state, "StartedAt")),
@@ -89,7 +90,7 @@ public static class EngineJson
     }
 
     private static string? Str(JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? JsonStrings.Get(v) : null;
 
     private static long? Long(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var x) ? x : null;
@@ -102,7 +103,7 @@ public static class EngineJson
         var d = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var m) && m.ValueKind == JsonValueKind.Object)
             foreach (var p in m.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.String) d[p.Name] = p.Value.GetString()!;
+                if (p.Value.ValueKind == JsonValueKind.String) d[JsonStrings.Name(p)] = JsonStrings.Get(p.Value);
         return d;
     }
 

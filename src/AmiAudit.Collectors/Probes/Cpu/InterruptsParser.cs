@@ -51,7 +51,7 @@ public static partial class InterruptsParser
             // Numbered IRQs: "<chip...> <hwirq>-edge <name>". The name is the last token unless the
             // row ends at the "-edge"/"-fasteoi" type (blank action name, amzn-drivers#316).
             var name = "";
-            if (i < tokens.Length && char.IsAsciiDigit(irq[0]))
+            if (i < tokens.Length && irq.Length > 0 && char.IsAsciiDigit(irq[0]))
             {
                 var last = tokens[^1];
                 var isType = last.EndsWith("-edge", StringComparison.Ordinal) || last.EndsWith("-fasteoi", StringComparison.Ordinal) || last.EndsWith("-level", StringComparison.Ordinal);

@@ -112,7 +112,10 @@ public static partial class EnaMessageParser
             return new EnaEvent
             {
                 Kind = EnaEventKind.ResetCompleted,
-                Status = m.Groups["st"].Success ? int.Parse(m.Groups["st"].ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0,
+                // The driver prints an int; a status past int's range is still "not 0", i.e. failed (int.Parse threw; fuzzing).
+                Status = !m.Groups["st"].Success ? 0
+                    : int.TryParse(m.Groups["st"].ValueSpan, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var st) ? st
+                    : m.Groups["st"].ValueSpan[0] == '-' ? int.MinValue : int.MaxValue,
                 DriverVersion = info.Success ? info.Groups["v"].Value : null,
             };
         }

@@ -58,7 +58,9 @@ public static partial class KernelLogPrefix
             Match m;
             if ((m = Kmsg().Match(text)).Success)
             {
-                Set(ref seconds, ref kind, long.Parse(m.Groups[3].ValueSpan, CultureInfo.InvariantCulture) / 1e6, LogTimeKind.Monotonic);
+                // A timestamp past long's range is junk, not a time (long.Parse threw; fuzzing, Crashes/kernel-log).
+                if (long.TryParse(m.Groups[3].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var usec))
+                    Set(ref seconds, ref kind, usec / 1e6, LogTimeKind.Monotonic);
             }
             else if ((m = Priority().Match(text)).Success || (m = Facility().Match(text)).Success
                      || (m = Delta().Match(text)).Success || (m = HumanStamp().Match(text)).Success)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AmiAudit.Collectors.Live.Process;
 using AmiAudit.Collectors.Probes.Io;
+using AmiAudit.Collectors.Json;
 
 namespace AmiAudit.Collectors.Probes.Ena;
 
@@ -91,7 +92,7 @@ public static class KernelLogReader
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("MESSAGE", out var msg)) return null;
             string text;
-            if (msg.ValueKind == JsonValueKind.String) text = msg.GetString() ?? "";
+            if (msg.ValueKind == JsonValueKind.String) text = JsonStrings.Get(msg);
             else if (msg.ValueKind == JsonValueKind.Array)
             {
                 var bytes = new List<byte>();
@@ -102,7 +103,7 @@ public static class KernelLogReader
             else return null;
             double? seconds = null;
             if (root.TryGetProperty("__REALTIME_TIMESTAMP", out var rt) && rt.ValueKind == JsonValueKind.String
-                && long.TryParse(rt.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var usec))
+                && long.TryParse(JsonStrings.Get(rt), NumberStyles.None, CultureInfo.InvariantCulture, out var usec))
                 seconds = usec / 1e6;
             var cleaned = new string(text.Select(c => c < ' ' && c != '\t' ? ' ' : c).ToArray()).TrimEnd();
             return new KernelLogLine(cleaned, seconds, seconds is null ? LogTimeKind.None : LogTimeKind.Wall);

@@ -162,7 +162,9 @@ public static partial class YamlDocumentReader
         if (text is "true" or "True" or "TRUE") return JsonValue.Create(true);
         if (text is "false" or "False" or "FALSE") return JsonValue.Create(false);
         if (IntPattern().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
-        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+        // 1e999 parses to Infinity, which JSON cannot hold: writing the tree for schema validation threw
+        // (exit 70; fuzzing, Crashes/policy). Out of range, it stays the text it is.
+        if (FloatPattern().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)) return JsonValue.Create(d);
         return JsonValue.Create(text);
     }
 
