@@ -6,6 +6,7 @@ using AmiAudit.Collectors.Probes.Ena;
 using AmiAudit.Collectors.Probes.Memcg;
 using AmiAudit.Core.Health;
 using AmiAudit.Core.Model;
+using AmiAudit.Core.Redaction;
 
 namespace AmiAudit.Cli.Commands;
 
@@ -72,7 +73,7 @@ public sealed class ProbeCommand : IVerb
         if (probe is "all" or "memcg") facts = facts with { Memcg = MemcgReader.Read(host) };
         if (probe is "all" or "ena") facts = facts with { Ena = EnaReader.Read(host, new EnaProbeOptions { KernelLogFile = kernelLog }) };
         if (probe is "all" or "cpu") facts = facts with { Cpu = CpuReader.Read(host, new CpuProbeOptions { Window = window, Clock = context.Clock }) };
-        return facts;
+        return SnapshotRedaction.Redact(facts); // host-controlled text (kernel lines, process names) → every format
     }
 
     /// <summary>Live unit and container state (systemctl show + journal, Docker Engine API) for the

@@ -1,0 +1,211 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using AmiAudit.Core.Model;
+
+namespace AmiAudit.Core.Redaction;
+
+/// <summary>
+/// The structural redaction pass: every string a snapshot holds — property values, list elements, dictionary keys
+/// and values — goes through <see cref="Redactor"/>, wherever a snapshot is made (end of collection, the probe
+/// verb) or read (snapshot files, the diff's fast reader). A collector that forgets to redact a new fact cannot
+/// leak it: the pass walks the model through its source-generated JSON contract, so a property added to the model
+/// is walked without anyone listing it here (and NativeAOT keeps working: no reflection).
+/// <para>Context: a dictionary entry (labels, environment) whose key looks secret is masked whole
+/// (<see cref="Redactor.RedactValue"/>); every other string is <see cref="Redactor.RedactText"/>-ed. Model
+/// property names are ours, not data, so they give no context — except that a string property whose own name
+/// looks secret is masked whole too, unless listed in <see cref="NotSecretProperties"/> (a test makes adding one
+/// a decision).</para>
+/// <para>Cost: the walk reads each string once through a vectorised pre-filter; only when a string would change
+/// is the object rebuilt (serialised to a JSON tree, rewritten, read back), so clean snapshots — nearly every
+/// snapshot read from a file — come back as the same instance without allocating.</para>
+/// </summary>
+public static class SnapshotRedaction
+{
+    /// <summary>JSON names of model string properties whose names look secret but are not (an S3 object key).</summary>
+    public static IReadOnlyList<string> NotSecretProperties { get; } = ["s3Key"];
+
+    public static Snapshot Redact(Snapshot snapshot) => Redact(snapshot, SnapshotJson.Info<Snapshot>(SnapshotJson.Options));
+
+    /// <summary>Probe readings rendered straight from the readers (probe verb), not through a snapshot.</summary>
+    public static ProbeFacts Redact(ProbeFacts facts) => Redact(facts, SnapshotJson.Info<ProbeFacts>(SnapshotJson.Options));
+
+    private static T Redact<T>(T value, JsonTypeInfo<T> info) where T : class
+    {
+        var shape = Shape.Of(info);
+        if (shape is null || !shape.NeedsRedaction(value)) return value;
+        var node = JsonSerializer.SerializeToNode(value, info)!;
+        shape.Rewrite(node);
+        return node.Deserialize(info)!;
+    }
+
+    /// <summary>What the pass visits in one model type, from its JSON contract: string members, and members that
+    /// are objects, lists or dictionaries that hold strings further down.</summary>
+    private sealed class Shape
+    {
+        private enum Kind { Object, List, Dictionary }
+
+        private sealed record Member(string JsonName, Func<object, object?> Get, Shape? Child, bool SecretByName);
+
+        private static readonly Lock Gate = new();
+        private static readonly Dictionary<Type, Shape?> Known = [];
+
+        private Kind _kind;
+        private Member[] _members = [];
+        /// <summary>Lists and dictionaries: the element (value) shape; null with <see cref="_stringElements"/> for strings.</summary>
+        private Shape? _element;
+        private bool _stringElements;
+        private bool _stringKeys;
+
+        public static Shape? Of(JsonTypeInfo info)
+        {
+            lock (Gate) return Build(info);
+        }
+
+        private static Shape? Build(JsonTypeInfo info)
+        {
+            if (Known.TryGetValue(info.Type, out var known)) return known;
+            switch (info.Kind)
+            {
+                case JsonTypeInfoKind.Object:
+                {
+                    var shape = new Shape { _kind = Kind.Object };
+                    Known[info.Type] = shape; // before the members: the model may refer to itself
+                    var members = new List<Member>();
+                    foreach (var p in info.Properties)
+                    {
+                        if (p.Get is null) continue;
+                        if (p.PropertyType == typeof(string))
+                        {
+                            var secret = SecretNames.IsSecretName(p.Name) && !NotSecretProperties.Contains(p.Name);
+                            members.Add(new Member(p.Name, p.Get, null, secret));
+                        }
+                        else if (Build(info.Options.GetTypeInfo(p.PropertyType)) is { } child)
+                        {
+                            members.Add(new Member(p.Name, p.Get, child, false));
+                        }
+                    }
+                    shape._members = [.. members];
+                    return shape;
+                }
+                case JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary when info.ElementType is { } element:
+                {
+                    // Collections cannot refer to themselves except through an object, which is registered first.
+                    var strings = element == typeof(string);
+                    var elementShape = strings ? null : Build(info.Options.GetTypeInfo(element));
+                    var keys = info.KeyType == typeof(string);
+                    var shape = elementShape is null && !strings && !keys ? null : new Shape
+                    {
+                        _kind = info.Kind == JsonTypeInfoKind.Enumerable ? Kind.List : Kind.Dictionary,
+                        _stringKeys = keys,
+                        _stringElements = strings,
+                        _element = elementShape,
+                    };
+                    Known[info.Type] = shape;
+                    return shape;
+                }
+                default:
+                    Known[info.Type] = null; // numbers, booleans, dates, enums (our own names): no data text
+                    return null;
+            }
+        }
+
+        private static string Text(string value) => Redactor.RedactText(value);
+
+        private static string Value(string name, string value, bool byName) =>
+            byName ? Redactor.RedactValue(name, value) : Redactor.RedactText(value);
+
+        private static bool Changes(string before, string after) => !ReferenceEquals(before, after) && !string.Equals(before, after, StringComparison.Ordinal);
+
+        public bool NeedsRedaction(object value)
+        {
+            switch (_kind)
+            {
+                case Kind.Object:
+                    foreach (var m in _members)
+                    {
+                        var v = m.Get(value);
+                        if (v is null) continue;
+                        if (m.Child is null ? Changes((string)v, Value(m.JsonName, (string)v, m.SecretByName)) : m.Child.NeedsRedaction(v)) return true;
+                    }
+                    return false;
+                case Kind.List when value is IList list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        var item = list[i];
+                        if (item is null) continue;
+                        if (_stringElements ? Changes((string)item, Text((string)item)) : _element!.NeedsRedaction(item)) return true;
+                    }
+                    return false;
+                case Kind.Dictionary when value is IDictionary map:
+                    if (_stringElements || _element is not null)
+                    {
+                        foreach (DictionaryEntry e in map)
+                        {
+                            var key = e.Key as string;
+                            if (key is not null && Changes(key, Text(key))) return true;
+                            if (e.Value is null) continue;
+                            if (_stringElements ? Changes((string)e.Value, key is null ? Text((string)e.Value) : Redactor.RedactValue(key, (string)e.Value)) : _element!.NeedsRedaction(e.Value))
+                                return true;
+                        }
+                        return false;
+                    }
+                    foreach (var key in map.Keys)
+                        if (key is string k && Changes(k, Text(k))) return true;
+                    return false;
+                default:
+                    // A list or dictionary type that is not IList / IDictionary: walk it the slow way, never skip it.
+                    return true;
+            }
+        }
+
+        public void Rewrite(JsonNode? node)
+        {
+            switch (_kind)
+            {
+                case Kind.Object when node is JsonObject obj:
+                    foreach (var m in _members)
+                    {
+                        var child = obj[m.JsonName];
+                        if (child is null) continue;
+                        if (m.Child is not null) m.Child.Rewrite(child);
+                        else if (child is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                        {
+                            var s = v.GetValue<string>();
+                            var r = Value(m.JsonName, s, m.SecretByName);
+                            if (Changes(s, r)) obj[m.JsonName] = r;
+                        }
+                    }
+                    break;
+                case Kind.List when node is JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (!_stringElements) _element?.Rewrite(array[i]);
+                        else if (array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                        {
+                            var s = v.GetValue<string>();
+                            var r = Text(s);
+                            if (Changes(s, r)) array[i] = r;
+                        }
+                    }
+                    break;
+                case Kind.Dictionary when node is JsonObject map:
+                    var entries = map.ToList();
+                    map.Clear();
+                    foreach (var (key, value) in entries)
+                    {
+                        var v = value;
+                        if (_stringElements && v is JsonValue sv && sv.GetValueKind() == JsonValueKind.String)
+                            v = Redactor.RedactValue(key, sv.GetValue<string>());
+                        else if (!_stringElements) _element?.Rewrite(v);
+                        var k = _stringKeys ? Text(key) : key;
+                        // Two keys that redact to the same text (two different secrets as label names): keep both.
+                        for (var n = 2; map.ContainsKey(k); n++) k = $"{Text(key)}#{n}";
+                        map[k] = v;
+                    }
+                    break;
+            }
+        }
+    }
+}
