@@ -41,7 +41,8 @@ public class CollectedSecretsTests
             .Write("/lib/systemd/system/multi-user.target", "[Unit]\nDescription=Multi-User\n")
             .Symlink("/etc/systemd/system/multi-user.target.wants/agent.service", "/lib/systemd/system/agent.service")
             .Write($"/var/lib/docker/containers/{id}/config.v2.json",
-                $$"""{"ID":"{{id}}","Name":"/agent","Config":{"Image":"deploy:{{RegistryPassword}}@registry.example.com/team/agent@{{Digest}}","Labels":{"com.example.api-key":"{{LabelSecret}}","maintainer":"team@example.com","command":"agent --token={{Token}}"}}}""")
+                "{\"ID\":\"" + id + "\",\"Name\":\"/agent\",\"Config\":{\"Image\":\"deploy:" + RegistryPassword + "@registry.example.com/team/agent@" + Digest +
+                "\",\"Labels\":{\"com.example.api-key\":\"" + LabelSecret + "\",\"maintainer\":\"team@example.com\",\"command\":\"agent --token=" + Token + "\"}}}")
             .Write($"/var/lib/docker/containers/{id}/hostconfig.json", """{"RestartPolicy":{"Name":"always","MaximumRetryCount":0}}""");
     }
 
@@ -49,7 +50,8 @@ public class CollectedSecretsTests
     public void Exec_lines_labels_and_image_references_are_redacted_where_the_snapshot_is_made()
     {
         using var root = SeededRoot();
-        var raw = string.Concat(Directory.GetFiles(root.Dir, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var raw = string.Concat(Directory.GetFiles(root.Dir, "*", SearchOption.AllDirectories)
+            .Where(f => new FileInfo(f).LinkTarget is null).Select(File.ReadAllText));
         foreach (var s in Secrets) raw.ShouldContain(s, customMessage: "negative control: the root holds the secret");
 
         var snapshot = SnapshotCollector.Collect(root.Context());
