@@ -113,10 +113,7 @@ public static partial class Redactor
                 ? m.Groups["lead"].Value + Quote(m.Groups["value"].Value, MaskOf(m.Groups["value"].Value))
                 : m.Value);
         s = RedactAssignments(s);
-        s = FreeTextSecret().Replace(s, m =>
-            IsSecretName(m.Groups["name"].Value) && LooksLikeCredential(m.Groups["value"].Value)
-                ? m.Groups["lead"].Value + MaskOf(m.Groups["value"].Value)
-                : m.Value);
+        s = RedactFreeText(s);
         s = RegistryUserinfo().Replace(s, m => m.Groups["user"].Value == Mask ? m.Value : MaskOf(m.Groups["password"].Value) + "@");
         s = KnownToken().Replace(s, m => SecretFingerprint.Mask(m.Value, machineMade: true));
         return s;
@@ -137,6 +134,32 @@ public static partial class Redactor
     /// <summary>A name that contains our own mask is our own output (<c>…KEY-----REDACTED:3f9a1c2e-----END</c>
     /// reads like <c>NAME:value</c>), never a secret's name: leaving it keeps redaction idempotent.</summary>
     private static bool IsSecretName(string name) => !name.Contains(Mask, StringComparison.Ordinal) && SecretNames.IsSecretName(name);
+
+    /// <summary>"with token X", "password X rejected", "aws configure set aws_secret_access_key X". A loop rather than
+    /// Regex.Replace: when a word pair is not a secret ("auth token X"), the search resumes at its second word,
+    /// which may itself name the secret that follows.</summary>
+    private static string RedactFreeText(string s)
+    {
+        StringBuilder? sb = null;
+        int copied = 0, at = 0;
+        while (at < s.Length)
+        {
+            var m = FreeTextSecret().Match(s, at);
+            if (!m.Success) break;
+            var value = m.Groups["value"];
+            if (IsSecretName(m.Groups["name"].Value) && LooksLikeCredential(value.Value))
+            {
+                sb ??= new StringBuilder(s.Length);
+                sb.Append(s, copied, value.Index - copied).Append(MaskOf(value.Value));
+                at = copied = value.Index + value.Length;
+            }
+            else
+            {
+                at = value.Index;
+            }
+        }
+        return sb is null ? s : sb.Append(s, copied, s.Length - copied).ToString();
+    }
 
     /// <summary>The mask for one secret value (quotes stripped): fingerprinted when its shape or statistics say
     /// it is machine-made (<see cref="SecretFingerprint"/>).</summary>

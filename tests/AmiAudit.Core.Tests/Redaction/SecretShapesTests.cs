@@ -96,6 +96,8 @@ public class SecretShapesTests
     [InlineData("curl -H 'Proxy-Authorization: Basic ZGVwbG95OlpxOHZMbTN4' https://h/", "ZGVwbG95OlpxOHZMbTN4")]
     [InlineData("wget --header=\"Basic ZGVwbG95OlpxOHZMbTN4\" https://h/", "ZGVwbG95OlpxOHZMbTN4")]
     [InlineData("login failed: password Zq8vLm3x rejected", "Zq8vLm3x")]
+    [InlineData("Description=Agent (auth token Zq8vLm3xQ7pW4r)", "Zq8vLm3xQ7pW4r")]
+    [InlineData("the api key is Zq8vLm3xQ7pW4r.", "Zq8vLm3xQ7pW4r")]
     public void Nested_and_camel_case_assignments_flags_and_headers_are_redacted(string input, string secret) => Gone(input, secret);
 
     [Theory]
