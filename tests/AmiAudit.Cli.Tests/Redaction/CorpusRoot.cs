@@ -63,8 +63,9 @@ public static class CorpusRoot
             [Service]
             Type=oneshot
             ExecStart=/usr/bin/kubeadm join 10.0.0.1:6443 --token {s.JoinToken} --discovery-token-ca-cert-hash {CaHash}
-            ExecStartPost=/usr/bin/notify --users {s.SlackUser} --apps {s.SlackApp} --refresh {s.SlackRefresh} --pat {s.GithubPat} --as {s.Ghu} --server {s.Ghs} --runner {s.Ghr}
-            ExecStartPost=/usr/bin/notify {s.SlackUser} {s.SlackApp} {s.SlackRefresh} {s.GithubPat} {s.Ghu} {s.Ghs} {s.Ghr}
+            ExecStartPre=/usr/bin/notify --users {s.SlackUser} --apps {s.SlackApp} --refresh {s.SlackRefresh} --pat {s.GithubPat} --as {s.Ghu} --server {s.Ghs} --runner {s.Ghr} --oauth {s.Gho}
+            ExecStartPre=/usr/bin/notify {s.SlackUser} {s.SlackApp} {s.SlackRefresh} {s.GithubPat} {s.Ghu} {s.Ghs} {s.Ghr} {s.Gho}
+            ExecStartPost=/usr/bin/notify "API_TOKEN={s.ApiToken}" "DB_PASSWORD={s.EnvPassword}" "Authorization: Basic {s.Basic}"
             [Install]
             WantedBy=multi-user.target
             """);

@@ -53,7 +53,7 @@ public sealed class RedactionCorpusTests : IDisposable
         }
         Run("scan --snapshot (unredacted file)", "scan", "--snapshot", oldA, "--policy", policy, "--format", "json", "-o", Path.Combine(outDir, "scan-old.json"));
         Run("collect", "collect", "--root", rootA);
-        Run("collect -o", "collect", "--root", rootA, "-o", Path.Combine(outDir, "collect-a.json"));
+        Run("collect -o", "collect", "--root", rootA, "-o", Path.Combine(outDir, "collect-a.json"), "--label", $"deploy-token={a.LabelPassword}", "--label", $"note=key {a.ClientSecret}");
         foreach (var format in new[] { "console", "json", "markdown", "html" })
         {
             Run($"diff --format {format}", "diff", "--root", rootA, "--root", rootB, "--format", format);
