@@ -119,17 +119,48 @@ public static partial class Redactor
         return s;
     }
 
-    /// <summary>NAME=value, export NAME="v", name: value, "name": "value" — and assignments nested in the value of
-    /// one whose name is not secret (<c>Environment=DB_PASSWORD=x</c>, <c>ConditionEnvironment=TOKEN=x</c>).</summary>
-    private static string RedactAssignments(string s) => Assignment().Replace(s, m =>
+    /// <summary>
+    /// NAME=value, export NAME="v", name: value, "name": "value". The regex only matches names that contain a secret
+    /// word, so an outer non-secret assignment never swallows a nested one (<c>Environment=DB_PASSWORD=x</c>,
+    /// <c>ConditionEnvironment=TOKEN=x</c>: the match starts at the inner name). When a secret-word name is not
+    /// secret after all (<c>KEYRING=API_TOKEN=x</c>), the search resumes inside its value — at most
+    /// <see cref="MaxNestedResumes"/> times per string, so a hostile <c>keyring=keyring=…</c> line stays linear.
+    /// </summary>
+    private static string RedactAssignments(string s)
     {
-        var value = m.Groups["value"].Value;
-        if (IsSecretName(m.Groups["name"].Value))
-            return IsLiteralSecretValue(value) ? m.Groups["lead"].Value + Quote(value, MaskOf(value)) : m.Value;
-        if (value.AsSpan().IndexOfAny('=', ':') < 0) return m.Value;
-        var inner = RedactAssignments(value);
-        return ReferenceEquals(inner, value) || inner == value ? m.Value : m.Groups["lead"].Value + inner;
-    });
+        StringBuilder? sb = null;
+        int copied = 0, at = 0, resumes = 0;
+        while (at < s.Length)
+        {
+            var m = Assignment().Match(s, at);
+            if (!m.Success) break;
+            var value = m.Groups["value"];
+            if (IsSecretName(m.Groups["name"].Value) && IsLiteralSecretValue(value.Value))
+            {
+                sb ??= new StringBuilder(s.Length);
+                sb.Append(s, copied, value.Index - copied).Append(Quote(value.Value, MaskOf(value.Value)));
+                at = copied = value.Index + value.Length;
+            }
+            else if (value.ValueSpan.IndexOfAny('=', ':') < 0)
+            {
+                at = value.Index + value.Length;
+            }
+            else if (resumes++ < MaxNestedResumes)
+            {
+                at = value.Index; // an assignment may be nested in the value
+            }
+            else
+            {
+                // Nested deeper than any real line: mask the rest rather than scan it again and again.
+                sb ??= new StringBuilder(s.Length);
+                sb.Append(s, copied, value.Index - copied).Append(Quote(value.Value, Mask));
+                at = copied = value.Index + value.Length;
+            }
+        }
+        return sb is null ? s : sb.Append(s, copied, s.Length - copied).ToString();
+    }
+
+    private const int MaxNestedResumes = 32;
 
     /// <summary>A name that contains our own mask is our own output (<c>…KEY-----REDACTED:3f9a1c2e-----END</c>
     /// reads like <c>NAME:value</c>), never a secret's name: leaving it keeps redaction idempotent.</summary>
@@ -323,13 +354,18 @@ public static partial class Redactor
     [GeneratedRegex(@"(?<lead>(?:^|(?<=[\s\[,]))--?(?<name>[A-Za-z][A-Za-z0-9_\-]*)(?:=|\s+))(?<value>""[^""\n]*""?|'[^'\n]*'?|[^\s""'\-][^\s""';|&)]*)")]
     private static partial Regex SecretFlag();
 
-    // NAME=value, export NAME="v", name: value, "name": "value"
-    [GeneratedRegex(@"(?<lead>(?<![A-Za-z0-9_\-.])[""']?(?<name>[A-Za-z_][A-Za-z0-9_\-.]*)[""']?\s*(?:=|:(?!//))[ \t]*)(?<value>""[^""\n]*""?|'[^'\n]*'?|[^\s""',;|&)\]}]+)")]
+    // NAME=value, export NAME="v", name: value, "name": "value" — names with a secret word only (see RedactAssignments).
+    [GeneratedRegex(@"(?<lead>(?<![A-Za-z0-9_\-.])[""']?(?<name>(?=[A-Za-z_])[A-Za-z0-9_\-.]*?" + SecretWords + @"[A-Za-z0-9_\-.]*)[""']?\s*(?:=|:(?!//))[ \t]*)(?<value>""[^""\n]*""?|'[^'\n]*'?|[^\s""',;|&)\]}]+)")]
     private static partial Regex Assignment();
 
-    // "with token X", "password X rejected", "aws configure set aws_secret_access_key X": a secret word, blanks, the value
-    // (trailing sentence punctuation stays outside it).
-    [GeneratedRegex(@"(?<lead>(?<![A-Za-z0-9_\-.$])(?<name>[A-Za-z0-9_\-.]*(?i:token|secret|pass|pwd|key|sig|auth|cred|cookie|bearer|jwt)[A-Za-z0-9_\-.]*)[ \t]+(?:(?:is|was|of|=)[ \t]+)?)(?<value>[^\s""',;)\]}]+?)(?=[:.!?]*(?:[\s""',;)\]}]|$))")]
+    /// <summary>Every secret name contains one of these (<see cref="SecretNames"/>): the regexes that look for a secret
+    /// name start only at words that hold one, which keeps them linear on hostile input.</summary>
+    private const string SecretWords = "(?i:token|secret|pass|pwd|cred|key|sig|auth|cookie|bearer|jwt)";
+
+    // "with token X", "password X rejected", "aws configure set aws_secret_access_key X": a secret word, blanks, the value.
+    // The value ends at a character that is not sentence punctuation, found by backtracking (no lookahead per
+    // character: a run of ':' after it stays linear).
+    [GeneratedRegex(@"(?<lead>(?<![A-Za-z0-9_\-.$])(?<name>[A-Za-z0-9_\-.]*?" + SecretWords + @"[A-Za-z0-9_\-.]*)[ \t]+(?:(?:is|was|of|=)[ \t]+)?)(?<value>[^\s""',;)\]}]*[^\s""',;)\]}:.!?])")]
     private static partial Regex FreeTextSecret();
 
     // deploy:pass@registry.example.com/app:1.4 — userinfo in a scheme-less image reference (with a scheme, the URL rule has it).

@@ -33,11 +33,17 @@ public static class SnapshotRedaction
 
     private static T Redact<T>(T value, JsonTypeInfo<T> info) where T : class
     {
-        var shape = Shape.Of(info);
+        var shape = ShapeOf<T>.Value ??= Shape.Of(info);
         if (shape is null || !shape.NeedsRedaction(value)) return value;
         var node = JsonSerializer.SerializeToNode(value, info)!;
         shape.Rewrite(node);
         return node.Deserialize(info)!;
+    }
+
+    /// <summary>The shape of a root type, built once (the diff reads thousands of files on several threads).</summary>
+    private static class ShapeOf<T>
+    {
+        public static Shape? Value;
     }
 
     /// <summary>What the pass visits in one model type, from its JSON contract: string members, and members that

@@ -208,6 +208,33 @@ public class SecretShapesTests
             Redactor.RedactText(text).ShouldBe(Redactor.RedactTextAllRules(text), text);
     }
 
+    /// <summary>Image files are hostile input: strings built to make a regex backtrack or a rule recurse must still
+    /// be redacted (no stack overflow, no hang). 64 KiB each: enough that a quadratic rule (10⁹ steps) or a
+    /// recursion per nesting level (a stack overflow kills the process) fails; the bound is a hang guard, not a timing.</summary>
+    [Fact]
+    public async Task Hostile_strings_neither_hang_nor_overflow_the_stack()
+    {
+        string Repeat(string s, int chars) => string.Concat(Enumerable.Repeat(s, chars / s.Length));
+        const int M = 1 << 16;
+        var hostile = new[]
+        {
+            Repeat("a=", M), Repeat("key=", M), Repeat("keyring=", M), "KEYRING=" + Repeat("keyring:", M) + "API_TOKEN=Zq8vLm3x",
+            "token a" + Repeat(":", M), Repeat("token ", M), Repeat("auth token ", M), Repeat("-----BEGIN PRIVATE KEY-----", M),
+            "eyJ" + Repeat("a", M), "ghp_" + Repeat("A", M), Repeat("a:", M) + "@", "?" + Repeat("token=&", M), "https://" + Repeat("a@", M),
+            "Basic " + Repeat("QUJD", M), "Authorization: " + Repeat("x ", M), Repeat("--token ", M), Repeat("abcdef.", M),
+            Repeat("u:p@h/", M), Repeat("\"token\": ", M), Repeat("ab12cd.0123456789abcdef", M),
+        };
+        await Task.Run(() =>
+        {
+            foreach (var h in hostile)
+            {
+                var r = Redactor.RedactText(h);
+                Redactor.RedactText(r).ShouldBe(r);
+            }
+        }).WaitAsync(TimeSpan.FromMinutes(2));
+        Redactor.RedactText(hostile[3]).ShouldNotContain("Zq8vLm3x");
+    }
+
     private static IEnumerable<string> Corpus()
     {
         foreach (var m in typeof(SecretShapesTests).GetMethods())
