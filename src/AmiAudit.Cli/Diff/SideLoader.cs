@@ -5,7 +5,6 @@ using System.Text;
 using AmiAudit.Cli.Infrastructure;
 using AmiAudit.Core.Diff;
 using AmiAudit.Core.Model;
-using AmiAudit.Core.Redaction;
 
 namespace AmiAudit.Cli.Diff;
 
@@ -179,7 +178,6 @@ internal static class SideLoader
     /// UTF-16 copy, no reflection metadata). Whatever it is not sure about goes through
     /// <see cref="SnapshotJson.Deserialize"/>, which owns the error messages (file:line:col, schema advice).
     /// </summary>
-    /// Both paths redact (defence in depth for files from older versions; docs/security.md).
     private static Snapshot Parse(ReadOnlySpan<byte> utf8, string path) =>
-        SnapshotUtf8Reader.TryRead(utf8, out var fast) ? SnapshotRedaction.Redact(fast) : SnapshotJson.Deserialize(Encoding.UTF8.GetString(utf8), path);
+        SnapshotUtf8Reader.TryRead(utf8, out var fast) ? fast : SnapshotJson.Deserialize(Encoding.UTF8.GetString(utf8), path);
 }

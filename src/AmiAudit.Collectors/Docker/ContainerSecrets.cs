@@ -20,7 +20,8 @@ internal static class ContainerSecrets
         {
             var k = Redactor.RedactText(key);
             // Two label names that redact alike (both were secrets): keep both values, numbered.
-            for (var n = 2; result.ContainsKey(k); n++) k = $"{Redactor.RedactText(key)}#{n}";
+            if (k != key)
+                for (var n = 2; result.ContainsKey(k); n++) k = $"{Redactor.RedactText(key)}#{n}";
             result[k] = Redactor.RedactValue(key, value);
         }
         return result;

@@ -290,13 +290,33 @@ public static partial class Redactor
 
     private static readonly SearchValues<char> QueryLeads = SearchValues.Create("?&;");
 
-    /// <summary>False only when no rule can match: none of <see cref="Needles"/>, no <c>?k=v</c> / <c>&amp;k=v</c>
-    /// (a secret query key such as <c>code</c>), no <c>user:pass@</c> or <c>-u user:pass</c>, no kubeadm token.
-    /// The shortest secret any rule finds is 5 characters (<c>pwd=x</c>).</summary>
+    /// <summary>Every rule but the bare-token one needs one of these: '=' or ':' (assignments, headers, URLs,
+    /// user:pass), whitespace (flags with a value, Bearer/Basic, prose, PEM), '?' '&amp;' ';' (query parameters).</summary>
+    private static readonly SearchValues<char> Structure = SearchValues.Create("=:@?&; \t\r\n\f\v");
+
+    /// <summary>The prefixes of the token shapes, as they are written (the token rule is case-sensitive).</summary>
+    private static readonly SearchValues<string> TokenPrefixes = SearchValues.Create(
+        [
+            "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glcbt-", "gloas-", "glimt-", "glsoat-",
+            "xoxa-", "xoxb-", "xoxe-", "xoxp-", "xoxr-", "xoxs-", "eyJ", "AKIA", "ASIA", "ABIA", "ACCA",
+        ],
+        StringComparison.Ordinal);
+
+    /// <summary>The shortest bare token any rule knows: xoxb- plus 10.</summary>
+    private const int ShortestBareToken = 15;
+
+    /// <summary>False only when no rule can match. Most strings of a snapshot (unit names, paths, versions, states)
+    /// have no '=', ':', blank or query character: for them only a bare token shape is possible, and those are at
+    /// least <see cref="ShortestBareToken"/> characters with a known prefix (or a kubeadm token). Otherwise: one of
+    /// <see cref="Needles"/>, a <c>?k=v</c> / <c>&amp;k=v</c> (a secret query key such as <c>code</c>),
+    /// <c>user:pass@</c> or <c>-u user:pass</c>, or a kubeadm token. The shortest secret any rule finds is 5
+    /// characters (<c>pwd=x</c>).</summary>
     private static bool MayHoldSecret(string text)
     {
         var s = text.AsSpan();
         if (s.Length < 5) return false;
+        if (s.IndexOfAny(Structure) < 0)
+            return s.Length >= ShortestBareToken && (s.IndexOfAny(TokenPrefixes) >= 0 || MayHoldKubeadmToken(s));
         if (s.IndexOfAny(Needles) >= 0) return true;
         if (s.IndexOfAny(QueryLeads) >= 0 && s.Contains('=')) return true;
         if (s.Contains(':') && (s.Contains('@') || s.Contains("-u", StringComparison.Ordinal))) return true;

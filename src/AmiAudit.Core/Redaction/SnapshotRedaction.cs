@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Collections;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using AmiAudit.Core.Model;
 
@@ -17,9 +18,10 @@ namespace AmiAudit.Core.Redaction;
 /// property names are ours, not data, so they give no context — except that a string property whose own name
 /// looks secret is masked whole too, unless listed in <see cref="NotSecretProperties"/> (a test makes adding one
 /// a decision).</para>
-/// <para>Cost: the walk reads each string once through a vectorised pre-filter; only when a string would change
-/// is the object rebuilt (serialised to a JSON tree, rewritten, read back), so clean snapshots — nearly every
-/// snapshot read from a file — come back as the same instance without allocating.</para>
+/// <para>Cost: a first walk reads each string once through the redactor's vectorised pre-filter; a clean snapshot
+/// — nearly every snapshot read from a file — comes back as the same instance, without allocating. Only when a
+/// string would change is the snapshot rewritten: serialised to UTF-8, copied token by token with strings
+/// redacted, and read back (records are init-only, so the serializer is the one generic way to rebuild them).</para>
 /// </summary>
 public static class SnapshotRedaction
 {
@@ -31,13 +33,21 @@ public static class SnapshotRedaction
     /// <summary>Probe readings rendered straight from the readers (probe verb), not through a snapshot.</summary>
     public static ProbeFacts Redact(ProbeFacts facts) => Redact(facts, SnapshotJson.Info<ProbeFacts>(SnapshotJson.Options));
 
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     private static T Redact<T>(T value, JsonTypeInfo<T> info) where T : class
     {
         var shape = ShapeOf<T>.Value ??= Shape.Of(info);
         if (shape is null || !shape.NeedsRedaction(value)) return value;
-        var node = JsonSerializer.SerializeToNode(value, info)!;
-        shape.Rewrite(node);
-        return node.Deserialize(info)!;
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, info);
+        var output = new ArrayBufferWriter<byte>(json.Length + 1024);
+        using (var writer = new Utf8JsonWriter(output, WriterOptions))
+        {
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            shape.Copy(ref reader, writer);
+        }
+        return JsonSerializer.Deserialize(output.WrittenSpan, info)!;
     }
 
     /// <summary>The shape of a root type, built once (the diff reads thousands of files on several threads).</summary>
@@ -59,6 +69,7 @@ public static class SnapshotRedaction
 
         private Kind _kind;
         private Member[] _members = [];
+        private Dictionary<string, Member>.AlternateLookup<ReadOnlySpan<char>> _byName;
         /// <summary>Lists and dictionaries: the element (value) shape; null with <see cref="_stringElements"/> for strings.</summary>
         private Shape? _element;
         private bool _stringElements;
@@ -93,6 +104,7 @@ public static class SnapshotRedaction
                         }
                     }
                     shape._members = [.. members];
+                    shape._byName = members.ToDictionary(m => m.JsonName, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
                     return shape;
                 }
                 case JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary when info.ElementType is { } element:
@@ -123,6 +135,8 @@ public static class SnapshotRedaction
             byName ? Redactor.RedactValue(name, value) : Redactor.RedactText(value);
 
         private static bool Changes(string before, string after) => !ReferenceEquals(before, after) && !string.Equals(before, after, StringComparison.Ordinal);
+
+        // ---- the walk: does anything change? -----------------------------------------------------------------
 
         public bool NeedsRedaction(object value)
         {
@@ -161,55 +175,101 @@ public static class SnapshotRedaction
                         if (key is string k && Changes(k, Text(k))) return true;
                     return false;
                 default:
-                    // A list or dictionary type that is not IList / IDictionary: walk it the slow way, never skip it.
+                    // A list or dictionary type that is not IList / IDictionary: rewrite it, never skip it.
                     return true;
             }
         }
 
-        public void Rewrite(JsonNode? node)
+        // ---- the rewrite: copy the serialised snapshot, redacting every string --------------------------------
+
+        /// <summary>Copies the JSON value at <paramref name="reader"/> (positioned on its first token) to
+        /// <paramref name="writer"/>, strings redacted by this shape's context.</summary>
+        public void Copy(ref Utf8JsonReader reader, Utf8JsonWriter writer)
         {
             switch (_kind)
             {
-                case Kind.Object when node is JsonObject obj:
-                    foreach (var m in _members)
+                case Kind.Object when reader.TokenType == JsonTokenType.StartObject:
+                {
+                    writer.WriteStartObject();
+                    Span<char> name = stackalloc char[64];
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var child = obj[m.JsonName];
-                        if (child is null) continue;
-                        if (m.Child is not null) m.Child.Rewrite(child);
-                        else if (child is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-                        {
-                            var s = v.GetValue<string>();
-                            var r = Value(m.JsonName, s, m.SecretByName);
-                            if (Changes(s, r)) obj[m.JsonName] = r;
-                        }
+                        var length = reader.ValueSpan.Length <= name.Length ? reader.CopyString(name) : -1;
+                        if (reader.ValueIsEscaped) writer.WritePropertyName(reader.GetString()!);
+                        else writer.WritePropertyName(reader.ValueSpan); // our own property names: copied as they are
+                        reader.Read();
+                        Member? member = null;
+                        if (length >= 0) _byName.TryGetValue(name[..length], out member);
+                        if (member is null) CopyAny(ref reader, writer);
+                        else if (member.Child is not null) member.Child.Copy(ref reader, writer);
+                        else if (reader.TokenType == JsonTokenType.String) writer.WriteStringValue(Value(member.JsonName, reader.GetString()!, member.SecretByName));
+                        else CopyAny(ref reader, writer);
                     }
-                    break;
-                case Kind.List when node is JsonArray array:
-                    for (var i = 0; i < array.Count; i++)
+                    writer.WriteEndObject();
+                    return;
+                }
+                case Kind.List when reader.TokenType == JsonTokenType.StartArray:
+                    writer.WriteStartArray();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        if (!_stringElements) _element?.Rewrite(array[i]);
-                        else if (array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-                        {
-                            var s = v.GetValue<string>();
-                            var r = Text(s);
-                            if (Changes(s, r)) array[i] = r;
-                        }
+                        if (_element is not null) _element.Copy(ref reader, writer);
+                        else CopyAny(ref reader, writer);
                     }
-                    break;
-                case Kind.Dictionary when node is JsonObject map:
-                    var entries = map.ToList();
-                    map.Clear();
-                    foreach (var (key, value) in entries)
+                    writer.WriteEndArray();
+                    return;
+                case Kind.Dictionary when reader.TokenType == JsonTokenType.StartObject:
+                {
+                    writer.WriteStartObject();
+                    var written = new HashSet<string>(StringComparer.Ordinal);
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var v = value;
-                        if (_stringElements && v is JsonValue sv && sv.GetValueKind() == JsonValueKind.String)
-                            v = Redactor.RedactValue(key, sv.GetValue<string>());
-                        else if (!_stringElements) _element?.Rewrite(v);
+                        var key = reader.GetString()!;
                         var k = _stringKeys ? Text(key) : key;
                         // Two keys that redact to the same text (two different secrets as label names): keep both.
-                        for (var n = 2; map.ContainsKey(k); n++) k = $"{Text(key)}#{n}";
-                        map[k] = v;
+                        // (SnapshotUtf8Reader does the same; a key repeated as written stays "last wins".)
+                        if (Changes(key, k))
+                            for (var n = 2; !written.Add(k); n++) k = $"{Text(key)}#{n}";
+                        else written.Add(k);
+                        writer.WritePropertyName(k);
+                        reader.Read();
+                        if (_element is not null) _element.Copy(ref reader, writer);
+                        else if (_stringElements && reader.TokenType == JsonTokenType.String) writer.WriteStringValue(Redactor.RedactValue(key, reader.GetString()!));
+                        else CopyAny(ref reader, writer);
                     }
+                    writer.WriteEndObject();
+                    return;
+                }
+                default:
+                    CopyAny(ref reader, writer);
+                    return;
+            }
+        }
+
+        /// <summary>A value the contract says nothing more about: copied, and any string in it still redacted.</summary>
+        private static void CopyAny(ref Utf8JsonReader reader, Utf8JsonWriter writer)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    writer.WriteStringValue(Text(reader.GetString()!));
+                    break;
+                case JsonTokenType.StartObject:
+                    writer.WriteStartObject();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        writer.WritePropertyName(Text(reader.GetString()!));
+                        reader.Read();
+                        CopyAny(ref reader, writer);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case JsonTokenType.StartArray:
+                    writer.WriteStartArray();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) CopyAny(ref reader, writer);
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); // numbers, true, false, null
                     break;
             }
         }
