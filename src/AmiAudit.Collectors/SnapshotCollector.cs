@@ -1,4 +1,5 @@
 using AmiAudit.Core.Model;
+using AmiAudit.Core.Redaction;
 using AmiAudit.Generated;
 
 namespace AmiAudit.Collectors;
@@ -18,6 +19,7 @@ public static partial class SnapshotCollector
     [Implementations(PublicOnly = true)]
     private static partial Func<ICollector>[] Factories();
 
+    /// <summary>Runs the collectors and returns their snapshot, redacted (<see cref="SnapshotRedaction"/>).</summary>
     public static Snapshot Collect(CollectionContext context, Snapshot? seed = null, IEnumerable<ICollector>? collectors = null)
     {
         var snapshot = seed ?? new Snapshot();
@@ -35,6 +37,8 @@ public static partial class SnapshotCollector
                 extra.Add(new Diagnostic { Source = collector.Name, Level = "error", Code = "collector-failed", Message = $"{e.GetType().Name}: {e.Message}" });
             }
         }
-        return snapshot with { Diagnostics = [.. snapshot.Diagnostics, .. context.Fs.Diagnostics, .. extra] };
+        // Every string of the result goes through the redactor here, once, whatever each collector did itself:
+        // the snapshot, and every verb and format rendered from it, inherit it (docs/security.md).
+        return SnapshotRedaction.Redact(snapshot with { Diagnostics = [.. snapshot.Diagnostics, .. context.Fs.Diagnostics, .. extra] });
     }
 }

@@ -49,7 +49,8 @@ public sealed class PolicyCommand : IVerb
             var loaded = PolicyFiles.Load(parse.GetValue(paths) ?? [], [], context);
             var results = PolicySelfTest.Run(loaded.Policies);
             var failed = results.Where(r => !r.Ok).ToList();
-            foreach (var r in failed) context.Out.WriteLine(AmiAudit.Reporting.Escaping.ReportText.Printable($"FAIL {r}"));
+            // A failing example is quoted back; policy files are shared, and examples are copied from real snapshots.
+            foreach (var r in failed) context.Out.WriteLine(AmiAudit.Reporting.Escaping.ReportText.Printable(AmiAudit.Core.Redaction.Redactor.RedactText($"FAIL {r}")));
             context.Out.WriteLine($"{results.Count - failed.Count} passed, {failed.Count} failed");
             return failed.Count == 0 ? ExitCodes.Passed : ExitCodes.GateFailed;
         });

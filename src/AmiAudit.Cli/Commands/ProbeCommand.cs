@@ -8,6 +8,7 @@ using AmiAudit.Collectors.Probes.Memcg;
 using AmiAudit.Core.Health;
 using AmiAudit.Core.Model;
 using AmiAudit.Reporting.Escaping;
+using AmiAudit.Core.Redaction;
 
 namespace AmiAudit.Cli.Commands;
 
@@ -104,7 +105,7 @@ public sealed class ProbeCommand : IVerb
         // The sampling window sleeps on the interruption token: SIGINT ends a 30 s window at once.
         if (probe is "all" or "cpu")
             facts = facts with { Cpu = CpuReader.Read(host, new CpuProbeOptions { Window = window, Clock = context.Clock, Sleep = t => { if (stop.Token.WaitHandle.WaitOne(t)) stop.ThrowIfRequested(); } }) };
-        return facts;
+        return SnapshotRedaction.Redact(facts); // host-controlled text (kernel lines, process names) → every format
     }
 
     /// <summary>Live unit and container state (systemctl show + journal, Docker Engine API) for the

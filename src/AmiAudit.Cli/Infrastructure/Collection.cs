@@ -88,7 +88,8 @@ public static class Collection
         };
         var result = new AmiAudit.Collectors.Binaries.BinaryCollector().Collect(context, snapshot);
         var known = result.Diagnostics.Select(d => (d.Code, d.Path)).ToHashSet();
-        return result with { Diagnostics = [.. result.Diagnostics, .. context.Fs.Diagnostics.Where(d => !known.Contains((d.Code, d.Path)))] };
+        return AmiAudit.Core.Redaction.SnapshotRedaction.Redact(
+            result with { Diagnostics = [.. result.Diagnostics, .. context.Fs.Diagnostics.Where(d => !known.Contains((d.Code, d.Path)))] });
     }
 
     private static bool NothingCollected(Snapshot s) =>

@@ -103,10 +103,10 @@ public sealed class DockerEngineCollector : ICollector
     {
         Name = d?.Name is { Length: > 0 } n ? n : s.Names.FirstOrDefault() ?? s.Id,
         Id = s.Id,
-        Image = d?.Image ?? s.Image,
+        Image = ContainerSecrets.Image(d?.Image ?? s.Image),
         RestartPolicy = d?.RestartPolicy ?? "no",
         MaximumRetryCount = d?.MaximumRetryCount,
-        Labels = new SortedDictionary<string, string>((d?.Labels ?? s.Labels).ToDictionary(StringComparer.Ordinal), StringComparer.Ordinal),
+        Labels = ContainerSecrets.Labels(d?.Labels ?? s.Labels),
         State = d?.State ?? s.State,
         ExitCode = d?.ExitCode,
         RestartCount = d?.RestartCount,
@@ -146,7 +146,7 @@ public sealed class DockerEngineCollector : ICollector
             // may be too: the name alone still carries the evidence.
             foreach (var c in events.ByName.Values)
                 if (!liveNames.Contains(c.Name) && c.Creates >= MinCreatesForEventOnlyName && result.All(r => r.Name != c.Name))
-                    result.Add(new ContainerFact { Name = c.Name, Image = c.Image, State = "removed", RestartsPerHour = Rate(c.Dies, events), RecreatesInWindow = c.Creates });
+                    result.Add(new ContainerFact { Name = c.Name, Image = ContainerSecrets.Image(c.Image), State = "removed", RestartsPerHour = Rate(c.Dies, events), RecreatesInWindow = c.Creates });
         }
         for (var i = 0; i < result.Count; i++)
             if (result[i].OwnerUnit is null && EngineOwnerUnits.Find(result[i].Name, units) is var (unit, evidence))

@@ -100,10 +100,10 @@ public sealed class OnDiskDockerCollector : ICollector
         {
             Name = string.IsNullOrEmpty(name) ? dirName : name,
             Id = id ?? dirName,
-            Image = image,
+            Image = ContainerSecrets.Image(image),
             RestartPolicy = policy,
             MaximumRetryCount = retries,
-            Labels = labels,
+            Labels = ContainerSecrets.Labels(labels),
             Source = configPath,
         };
     }

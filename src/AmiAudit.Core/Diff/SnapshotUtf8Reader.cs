@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using AmiAudit.Core.Model;
+using AmiAudit.Core.Redaction;
 
 namespace AmiAudit.Core.Diff;
 
@@ -744,15 +745,18 @@ public static class SnapshotUtf8Reader
     /// strings are kept per thread and the same instance is handed back: fewer allocations, fewer collections.
     /// Unescaping and UTF-8 validation are the reader's own (<see cref="Utf8JsonReader.CopyString(Span{char})"/>),
     /// so the value is exactly what GetString would return. Bounded; once full, strings are simply allocated.
+    /// Every string is redacted as it is made (docs/security.md: files from older versions may hold secrets), so a
+    /// fleet pays for it once per distinct value, not once per file; a value the redactor changes is not found
+    /// under its raw text next time and is redacted again.
     /// </summary>
     private static string Intern(ref Utf8JsonReader r)
     {
-        if (r.ValueSpan.Length > MaxInternedLength) return r.GetString()!;
+        if (r.ValueSpan.Length > MaxInternedLength) return Redactor.RedactText(r.GetString()!);
         Span<char> buffer = stackalloc char[MaxInternedLength];
         var value = buffer[..r.CopyString(buffer)];
         var strings = t_strings ??= new HashSet<string>(StringComparer.Ordinal);
         if (strings.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out var known)) return known;
-        var made = new string(value);
+        var made = Redactor.RedactText(new string(value));
         if (strings.Count < MaxInterned) strings.Add(made);
         return made;
     }
@@ -802,19 +806,28 @@ public static class SnapshotUtf8Reader
 
     // A dictionary the serializer creates is a plain new SortedDictionary (default comparer), replacing the model's
     // initial one; mirrored here so both readers return equal objects.
-    private static SortedDictionary<string, string> StrDict(ref Utf8JsonReader r) => Dict(ref r, Str);
+    /// <summary>Labels: a value under a secret-looking key is masked whole (<see cref="Redactor.RedactValue"/>), as
+    /// <see cref="SnapshotRedaction"/> does, so it is read raw here rather than through <see cref="Intern"/>.</summary>
+    private static SortedDictionary<string, string> StrDict(ref Utf8JsonReader r) =>
+        Dict(ref r, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.String ? r.GetString()! : throw new NotSure(), Redactor.RedactValue);
 
-    private static SortedDictionary<string, long> LongDict(ref Utf8JsonReader r) => Dict(ref r, Long);
+    private static SortedDictionary<string, long> LongDict(ref Utf8JsonReader r) => Dict(ref r, Long, null);
 
-    private static SortedDictionary<string, T> Dict<T>(ref Utf8JsonReader r, ItemReader<T> value)
+    /// <summary>Keys are data: redacted; two keys that redact alike keep both entries (<c>#2</c>), as in
+    /// <see cref="SnapshotRedaction"/>; a key repeated as written still means "last wins", as in the serializer.</summary>
+    private static SortedDictionary<string, T> Dict<T>(ref Utf8JsonReader r, ItemReader<T> value, Func<string, T, T>? redactValue)
     {
         StartObject(ref r);
         var d = new SortedDictionary<string, T>();
         while (Next(ref r))
         {
-            var key = r.GetString()!;
+            var raw = r.GetString()!;
+            var key = Redactor.RedactText(raw);
+            if (!ReferenceEquals(key, raw) && key != raw)
+                for (var n = 2; d.ContainsKey(key); n++) key = $"{Redactor.RedactText(raw)}#{n}";
             r.Read();
-            d[key] = value(ref r);
+            var v = value(ref r);
+            d[key] = redactValue is null ? v : redactValue(raw, v);
         }
         return d;
     }

@@ -139,7 +139,8 @@ public static class SnapshotJson
         (JsonObject)JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(SnapshotNormalizer.Normalize(snapshot), Info<Snapshot>(Options)))!;
 
     /// <summary>Reads a snapshot; throws <see cref="SnapshotFormatException"/> with a line/column on any
-    /// problem. Keys the file leaves out take the model's defaults (<see cref="SnapshotDefaults"/>).</summary>
+    /// problem. Keys the file leaves out take the model's defaults (<see cref="SnapshotDefaults"/>); every string is
+    /// redacted (<see cref="Redaction.SnapshotRedaction"/>).</summary>
     public static Snapshot Deserialize(string json, string sourceName)
     {
         JsonObject root;
@@ -173,7 +174,8 @@ public static class SnapshotJson
             throw new SnapshotFormatException(sourceName, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, $"{ex.Message.Split(" Path:")[0]} (at {ex.Path})");
         }
         if (snapshot is null) throw new SnapshotFormatException(sourceName, 1, 1, "empty snapshot");
-        return SnapshotDefaults.Fill(root, info) ? root.Deserialize(info)! : snapshot;
+        // Defence in depth: a file written by an older amiaudit (or by hand) may still hold a secret.
+        return Redaction.SnapshotRedaction.Redact(SnapshotDefaults.Fill(root, info) ? root.Deserialize(info)! : snapshot);
     }
 
     /// <summary>

@@ -12,14 +12,14 @@ public static class SecretNames
         "x-amz-signature", "x-amz-credential", "x-amz-security-token", "signature", "sig", "token",
         "access_token", "id_token", "refresh_token", "apikey", "api_key", "api-key", "key", "password",
         "passwd", "pwd", "secret", "client_secret", "awsaccesskeyid", "x-goog-signature", "x-goog-credential",
-        "auth", "authorization", "code",
+        "auth", "authorization", "code", "jwt",
     };
 
     /// <summary>Name parts (split on _ - .) that make a variable or flag secret: KEY, TOKEN, SECRET …</summary>
     private static readonly HashSet<string> SecretParts = new(StringComparer.OrdinalIgnoreCase)
     {
         "token", "secret", "password", "passwd", "pass", "passphrase", "pwd", "credential", "credentials",
-        "apikey", "key", "sig", "signature", "auth", "cookie", "bearer", "privatekey",
+        "apikey", "key", "sig", "signature", "auth", "cookie", "bearer", "privatekey", "jwt",
     };
 
     /// <summary>Substrings that make a name secret even without separators (GITHUBTOKEN, DBPASSWORD).</summary>
@@ -46,20 +46,41 @@ public static class SecretNames
         var lower = n.ToLowerInvariant();
         return lower.Contains("token", StringComparison.Ordinal) || lower.Contains("secret", StringComparison.Ordinal)
                || lower.Contains("password", StringComparison.Ordinal) || lower.Contains("signature", StringComparison.Ordinal)
-               || lower.Contains("credential", StringComparison.Ordinal);
+               || lower.Contains("credential", StringComparison.Ordinal) || IsSecretName(n);
     }
 
-    /// <summary>True for AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, db-password, --bootstrap-token; false for
-    /// KUBELET_EXTRA_ARGS, TOKEN_FILE, KEYRING, PWD.</summary>
+    /// <summary>True for AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, db-password, --bootstrap-token, secretAccessKey,
+    /// com.example.api-key; false for KUBELET_EXTRA_ARGS, TOKEN_FILE, tokenFile, KEYRING, PWD.</summary>
     public static bool IsSecretName(string name)
     {
         var n = name.Trim().TrimStart('-');
         if (n.Length == 0 || NotSecret.Contains(n)) return false;
-        var parts = n.Split(['_', '-', '.'], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) return false;
-        if (parts.Length > 1 && ReferenceSuffixes.Contains(parts[^1])) return false;
+        var parts = Parts(n);
+        if (parts.Count == 0) return false;
+        if (parts.Count > 1 && ReferenceSuffixes.Contains(parts[^1])) return false;
         if (parts.Any(SecretParts.Contains)) return true;
         var lower = n.ToLowerInvariant();
         return SecretSubstrings.Any(s => lower.Contains(s, StringComparison.Ordinal));
+    }
+
+    /// <summary>Name parts: split on <c>_ - . /</c> and at camelCase humps (<c>secretAccessKey</c> → secret, Access,
+    /// Key; <c>SSHKey</c> → SSH, Key), so JSON/YAML keys and label names follow the same rule as shell variables.</summary>
+    private static List<string> Parts(string name)
+    {
+        var parts = new List<string>();
+        foreach (var piece in name.Split(['_', '-', '.', '/'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            var start = 0;
+            for (var i = 1; i < piece.Length; i++)
+            {
+                var hump = (char.IsLower(piece[i - 1]) || char.IsDigit(piece[i - 1])) && char.IsUpper(piece[i])
+                           || (char.IsUpper(piece[i - 1]) && char.IsUpper(piece[i]) && i + 1 < piece.Length && char.IsLower(piece[i + 1]));
+                if (!hump) continue;
+                parts.Add(piece[start..i]);
+                start = i;
+            }
+            parts.Add(piece[start..]);
+        }
+        return parts;
     }
 }

@@ -4,6 +4,10 @@ namespace AmiAudit.Core.Tests.Redaction;
 
 public class RedactTextTests
 {
+    /// <summary>These expectations predate fingerprints (<c>REDACTED:3f9a1c2e</c> for machine-made values, see
+    /// SecretShapesTests); they check where the mask goes, so the fingerprint is dropped before comparing.</summary>
+    private static string R(string text) => System.Text.RegularExpressions.Regex.Replace(Redactor.RedactText(text), "REDACTED:[0-9a-f]{8}", "REDACTED");
+
     [Theory]
     [InlineData("export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "export AWS_SECRET_ACCESS_KEY=REDACTED")]
     [InlineData("AWS_ACCESS_KEY_ID=\"someid\"", "AWS_ACCESS_KEY_ID=\"REDACTED\"")]
@@ -17,7 +21,7 @@ public class RedactTextTests
     [InlineData("  \"token\": \"abc\",", "  \"token\": \"REDACTED\",")]
     public void Secret_looking_assignments_lose_their_value(string input, string expected)
     {
-        Redactor.RedactText(input).ShouldBe(expected);
+        R(input).ShouldBe(expected);
     }
 
     [Theory]
@@ -45,23 +49,23 @@ public class RedactTextTests
     [InlineData("curl --user admin:s3cr3t https://h/", "curl --user admin:REDACTED https://h/")]
     public void Secret_flags_lose_their_value(string input, string expected)
     {
-        Redactor.RedactText(input).ShouldBe(expected);
+        R(input).ShouldBe(expected);
     }
 
     [Fact]
     public void Authorization_headers_and_bearer_tokens_are_redacted()
     {
-        Redactor.RedactText("curl -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig\" https://api/x")
+        R("curl -H \"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig\" https://api/x")
             .ShouldBe("curl -H \"Authorization: Bearer REDACTED\" https://api/x");
         Redactor.RedactText("-H 'authorization: Basic dXNlcjpwYXNz'").ShouldBe("-H 'authorization: Basic REDACTED'");
-        Redactor.RedactText("got bearer abcdefghijklmnop from idp").ShouldBe("got bearer REDACTED from idp");
+        R("got bearer abcdefghijklmnop from idp").ShouldBe("got bearer REDACTED from idp");
     }
 
     [Fact]
     public void Access_key_ids_are_redacted_anywhere()
     {
-        Redactor.RedactText("aws creds AKIAIOSFODNN7EXAMPLE in log").ShouldBe("aws creds REDACTED in log");
-        Redactor.RedactText("ASIAY34FZKBOKMUTVV7A").ShouldBe("REDACTED");
+        R("aws creds AKIAIOSFODNN7EXAMPLE in log").ShouldBe("aws creds REDACTED in log");
+        R("ASIAY34FZKBOKMUTVV7A").ShouldBe("REDACTED");
     }
 
     [Fact]
@@ -86,7 +90,7 @@ public class RedactTextTests
     public void Private_key_blocks_are_redacted_whole()
     {
         var text = "write_files:\n- content: |\n    -----BEGIN RSA PRIVATE KEY-----\n    MIIEowIBAAKCAQEA\n    -----END RSA PRIVATE KEY-----\n";
-        var r = Redactor.RedactText(text);
+        var r = R(text);
         r.ShouldNotContain("MIIEowIBAAKCAQEA");
         r.ShouldContain("-----BEGIN RSA PRIVATE KEY-----REDACTED-----END RSA PRIVATE KEY-----");
     }
