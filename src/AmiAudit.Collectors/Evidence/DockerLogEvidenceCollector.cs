@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AmiAudit.Collectors.RootFs;
+using AmiAudit.Core.Model;
+using AmiAudit.Core.Redaction;
+
+namespace AmiAudit.Collectors.Evidence;
+
+/// <summary>
+/// Docker's json-file container logs, <c>&lt;data-root&gt;/containers/&lt;id&gt;/&lt;id&gt;-json.log</c> (and its rotations
+/// <c>-json.log.N[.gz]</c>): total size, the last few lines (only the tail of the file is read, redacted), the
+/// last line's time; and the container's create time from <c>config.v2.json</c> ("Created") — for a container
+/// ecs-init deletes and recreates, "created seconds before the node died" is the evidence RestartCount never
+/// shows. The on-disk container facts get <c>created</c> filled in.
+/// </summary>
+public sealed class DockerLogEvidenceCollector : ICollector
+{
+    private const int TailBytes = 64 * 1024;
+    private const int TailLines = 5;
+    private const long ConfigCap = 4 * 1024 * 1024;
+
+    public string Name => "evidence-docker";
+    public int Order => 44;
+    public bool AppliesTo(CollectionMode mode) => mode == CollectionMode.ImageRoot;
+
+    public Snapshot Collect(CollectionContext context, Snapshot snapshot)
+    {
+        var run = EvidenceRun.For(context, Name);
+        var dataRoots = snapshot.Containers.Select(c => c.Source).OfType<string>()
+            .Select(s => s.EndsWith("/config.v2.json", StringComparison.Ordinal) ? s[..s.LastIndexOf("/containers/", StringComparison.Ordinal)] : null)
+            .OfType<string>().Append("/var/lib/docker").Distinct(StringComparer.Ordinal);
+        var logs = new List<ContainerLogEvidence>();
+        var rows = new List<EvidenceSource>();
+        foreach (var root in dataRoots)
+        {
+            foreach (var dir in run.Fs.List(root + "/containers").Where(e => e.Kind == EntryKind.Directory))
+            {
+                var item = Read(run, dir.Path, dir.Name, rows);
+                if (item is not null) logs.Add(item);
+            }
+        }
+        if (logs.Count == 0) return snapshot;
+
+        var created = logs.Where(l => l.Created is not null).ToDictionary(l => l.Id, l => l.Created, StringComparer.Ordinal);
+        var evidence = run.Current(snapshot);
+        return snapshot with
+        {
+            Containers = [.. snapshot.Containers.Select(c => c.Created is null && c.Id is not null && created.TryGetValue(c.Id, out var t) ? c with { Created = t } : c)],
+            Evidence = evidence with
+            {
+                Sources = [.. evidence.Sources, .. rows],
+                Containers = [.. logs.OrderBy(l => l.Name, StringComparer.Ordinal).ThenBy(l => l.Id, StringComparer.Ordinal)],
+            },
+        };
+    }
+
+    private static ContainerLogEvidence? Read(EvidenceRun run, string dir, string dirName, List<EvidenceSource> rows)
+    {
+        var fs = run.Fs;
+        string? name = null, image = null, id = dirName;
+        DateTimeOffset? created = null;
+        var config = fs.ReadText(dir + "/config.v2.json", ConfigCap);
+        if (config is not null)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(config, new JsonDocumentOptions { MaxDepth = 64 });
+                var root = doc.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    id = Str(root, "ID") ?? dirName;
+                    name = Str(root, "Name")?.TrimStart('/');
+                    if (root.TryGetProperty("Config", out var cfg) && cfg.ValueKind == JsonValueKind.Object) image = Str(cfg, "Image");
+                    if (Str(root, "Created") is { } c && DateTimeOffset.TryParse(c, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                        && t.Year > 1) created = t.ToUniversalTime();
+                }
+            }
+            catch (JsonException) { /* the on-disk collector already notes an unparseable config */ }
+        }
+        var logFiles = LogFiles.Find(fs, dir, id + "-json.log");
+        if (logFiles.Count == 0 && config is null) return null;
+        long bytes = logFiles.Sum(f => f.Size);
+        var last = new List<string>();
+        DateTimeOffset? lastTime = null;
+        var current = logFiles.LastOrDefault(f => !f.Gzip);
+        if (current is not null)
+        {
+            (last, lastTime) = Tail(fs, current.Path, run.Source);
+            rows.Add(new EvidenceSource { Path = current.Path, Kind = "docker", Bytes = Math.Min(current.Size, TailBytes), Lines = last.Count, Last = lastTime, Detail = $"{bytes} bytes of log in {logFiles.Count} file(s); last {TailBytes} bytes read" });
+        }
+        if (created is not null && !run.InBounds(created) && (lastTime is null || !run.InBounds(lastTime))) return null;
+        return new ContainerLogEvidence
+        {
+            Id = id,
+            Name = name ?? id,
+            Image = image,
+            Created = created,
+            LogBytes = bytes,
+            LastLines = last,
+            LastTime = lastTime,
+            Source = current?.Path ?? dir + "/config.v2.json",
+        };
+    }
+
+    /// <summary>The last lines of a json-file log: {"log":"…\n","stream":"stderr","time":"…"} per line.</summary>
+    private static (List<string> Lines, DateTimeOffset? Last) Tail(RootFileSystem fs, string path, string source)
+    {
+        using var stream = fs.OpenStream(path, out _, out var size);
+        if (stream is null) return ([], null);
+        var from = Math.Max(0, size - TailBytes);
+        stream.Seek(from, SeekOrigin.Begin);
+        var buffer = new byte[size - from];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var text = Encoding.UTF8.GetString(buffer, 0, read);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (from > 0 && lines.Length > 0) lines = lines[1..]; // the first one is cut
+        var result = new List<string>();
+        DateTimeOffset? last = null;
+        foreach (var line in lines.TakeLast(TailLines))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var o = doc.RootElement;
+                if (o.ValueKind != JsonValueKind.Object) continue;
+                var log = (Str(o, "log") ?? "").TrimEnd('\n', '\r');
+                var s = Str(o, "stream") ?? "stdout";
+                if (Str(o, "time") is { } t && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts))
+                    last = ts.ToUniversalTime();
+                var clean = new string([.. log.Select(c => c < ' ' && c != '\t' ? ' ' : c)]);
+                result.Add(Redactor.RedactText($"{s}: {(clean.Length > 300 ? clean[..300] + "…" : clean)}"));
+            }
+            catch (JsonException)
+            {
+                fs.Note(source, "unparseable", "a json-file log line is not JSON", path, "info");
+            }
+        }
+        return (result, last);
+    }
+
+    private static string? Str(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
