@@ -6,10 +6,11 @@
 #   sysstat           mpstat, the reference for the per-core CPU probe
 #   debootstrap       builds the Debian root nspawn boots (scripts/make-debian-root.sh)
 #   gcc zlib1g-dev    the native linker and libz that `dotnet publish -p:PublishAot=true` links with
+#   logrotate         rotates and gzips real logs for the post-mortem evidence tests
 # Only missing packages are installed, so a second run does no network work.
 set -euo pipefail
 
-PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap gcc zlib1g-dev)
+PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap gcc zlib1g-dev logrotate)
 
 if [[ $EUID -ne 0 ]]; then
     echo "install-test-deps.sh: must run as root (apt-get)" >&2

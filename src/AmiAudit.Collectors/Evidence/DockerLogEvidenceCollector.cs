@@ -72,8 +72,7 @@ public sealed class DockerLogEvidenceCollector : ICollector
                     id = Str(root, "ID") ?? dirName;
                     name = Str(root, "Name")?.TrimStart('/');
                     if (root.TryGetProperty("Config", out var cfg) && cfg.ValueKind == JsonValueKind.Object) image = Str(cfg, "Image");
-                    if (Str(root, "Created") is { } c && DateTimeOffset.TryParse(c, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-                        && t.Year > 1) created = t.ToUniversalTime();
+                    if (Time(Str(root, "Created")) is { Year: > 1 } t) created = t;
                 }
             }
             catch (JsonException) { /* the on-disk collector already notes an unparseable config */ }
@@ -126,8 +125,7 @@ public sealed class DockerLogEvidenceCollector : ICollector
                 if (o.ValueKind != JsonValueKind.Object) continue;
                 var log = (Str(o, "log") ?? "").TrimEnd('\n', '\r');
                 var s = Str(o, "stream") ?? "stdout";
-                if (Str(o, "time") is { } t && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts))
-                    last = ts.ToUniversalTime();
+                if (Time(Str(o, "time")) is { } ts) last = ts;
                 var clean = new string([.. log.Select(c => c < ' ' && c != '\t' ? ' ' : c)]);
                 result.Add(Redactor.RedactText($"{s}: {(clean.Length > 300 ? clean[..300] + "…" : clean)}"));
             }
@@ -137,6 +135,20 @@ public sealed class DockerLogEvidenceCollector : ICollector
             }
         }
         return (result, last);
+    }
+
+    /// <summary>Docker's RFC 3339 times carry nanoseconds; .NET reads at most 7 fraction digits.</summary>
+    internal static DateTimeOffset? Time(string? s)
+    {
+        if (s is null) return null;
+        var dot = s.IndexOf('.');
+        if (dot > 0)
+        {
+            var end = dot + 1;
+            while (end < s.Length && char.IsAsciiDigit(s[end])) end++;
+            if (end - dot - 1 > 7) s = s[..(dot + 8)] + s[end..];
+        }
+        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
     }
 
     private static string? Str(JsonElement o, string name) =>

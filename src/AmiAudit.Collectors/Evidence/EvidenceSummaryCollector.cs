@@ -29,7 +29,8 @@ public sealed class EvidenceSummaryCollector : ICollector
         var timeline = Timeline(e, limits.MaxEvents, out var dropped);
         if (dropped > 0)
             context.Fs.Note(Name, "timeline-capped", $"the timeline keeps the last {limits.MaxEvents} entries; {dropped} earlier ones were left out", null, "info");
-        return snapshot with { Evidence = e with { Timeline = timeline } };
+        // Sorted like a serialised snapshot, so collector output is deterministic before it is written too.
+        return SnapshotNormalizer.Normalize(snapshot with { Evidence = e with { Timeline = timeline } });
     }
 
     private static Snapshot Units(Snapshot s, EvidenceFacts e)

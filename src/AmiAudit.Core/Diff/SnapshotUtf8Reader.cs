@@ -344,7 +344,8 @@ public static class SnapshotUtf8Reader
         StartObject(ref r);
         string? normalized = default, redacted = default, scheme = default, host = default, path = default;
         string? purpose = default, source = default;
-        string? bucket = null, key = null, region = null;
+        string? bucket = null, key = null, region = null, s3Uri = null, via = null;
+        bool template = default;
         int line = default;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
@@ -362,6 +363,9 @@ public static class SnapshotUtf8Reader
                 case "s3Bucket": bucket = StrN(ref r); break;
                 case "s3Key": key = StrN(ref r); break;
                 case "s3Region": region = StrN(ref r); break;
+                case "s3Uri": s3Uri = StrN(ref r); break;
+                case "template": template = Bool(ref r); break;
+                case "via": via = StrN(ref r); break;
                 case "source": source = Str(ref r); break;
                 case "line": line = Int(ref r); break;
                 default: r.Skip(); break;
@@ -370,7 +374,7 @@ public static class SnapshotUtf8Reader
         return new UrlFact
         {
             Normalized = normalized ?? throw new NotSure(), Redacted = redacted ?? throw new NotSure(), Scheme = scheme ?? throw new NotSure(), Host = host ?? throw new NotSure(), Path = path ?? throw new NotSure(), Purpose = purpose ?? throw new NotSure(),
-            S3Bucket = bucket, S3Key = key, S3Region = region, Source = source ?? throw new NotSure(), Line = line,
+            S3Bucket = bucket, S3Key = key, S3Region = region, S3Uri = s3Uri, Template = template, Via = via, Source = source ?? throw new NotSure(), Line = line,
         };
     }
 

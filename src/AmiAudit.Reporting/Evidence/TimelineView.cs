@@ -33,7 +33,8 @@ public static class TimelineView
         return ordered.Count <= max ? (ordered, 0) : (ordered[^max..], ordered.Count - max);
     }
 
-    /// <summary>Plain lines for a console: "  2026-03-03 14:02:00Z  journal  ecs.service: restarted 8,640 times (360/h)".</summary>
+    /// <summary>Plain lines for a console, two per entry so 80 columns hold the when and what:
+    /// "  2026-03-03 14:02:00Z → 2026-03-04 14:01:50Z  journal  ecs.service" / "      restarted 8,640 times (360/h)".</summary>
     public static IEnumerable<string> ConsoleLines(IReadOnlyList<TimelineEntry> entries, int max = ConsoleEntries)
     {
         if (entries.Count == 0) yield break;
@@ -41,6 +42,9 @@ public static class TimelineView
         yield return "Timeline (from the logs the node left on its root, UTC):";
         if (hidden > 0) yield return $"  … {hidden} earlier entries in the snapshot (evidence.timeline)";
         foreach (var e in shown)
-            yield return $"  {When(e)}  {ReportText.Printable(e.Source)}  {Subject(e)}: {Event(e)}";
+        {
+            yield return $"  {When(e)}  {ReportText.Printable(e.Source)}  {Subject(e)}";
+            yield return $"      {Event(e)}";
+        }
     }
 }

@@ -62,7 +62,9 @@ public sealed partial class CloudInitLog
         if ((m = Finished().Match(line)).Success)
         {
             _version = m.Groups["v"].Value;
-            if (DateTimeOffset.TryParseExact(m.Groups["t"].Value, "ddd, d MMM yyyy HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+            var stamp = m.Groups["t"].Value;
+            stamp = stamp.Insert(stamp.Length - 2, ":"); // "+0000" → "+00:00" for zzz
+            if (DateTimeOffset.TryParseExact(stamp, "ddd, d MMM yyyy HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
                 _finished = t.ToUniversalTime();
             return;
         }

@@ -26,6 +26,10 @@ public sealed partial class EcsLog(Func<DateTimeOffset?, bool>? inBounds = null)
     [GeneratedRegex(@"^(?<t>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) \[(?<lvl>[A-Za-z]+)\] (?<msg>.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex Seelog();
 
+    /// <summary>The console variant (and a file line whose stamp a syslog prefix already carried): "[INFO] msg".</summary>
+    [GeneratedRegex(@"^\[(?<lvl>[A-Za-z]+)\] (?<msg>.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex Bracketed();
+
     [GeneratedRegex(@"(?:^|\s)level=(?<lvl>\w+)", RegexOptions.CultureInvariant)]
     private static partial Regex LogfmtLevel();
 
@@ -65,6 +69,11 @@ public sealed partial class EcsLog(Func<DateTimeOffset?, bool>? inBounds = null)
             level = m.Groups["lvl"].Value.ToLowerInvariant();
             msg = m.Groups["msg"].Value;
             own = Time(m.Groups["t"].Value);
+        }
+        else if (Bracketed().Match(line.TrimStart()) is { Success: true } bm)
+        {
+            level = bm.Groups["lvl"].Value.ToLowerInvariant();
+            msg = bm.Groups["msg"].Value;
         }
         else if (LogfmtMsg().Match(line) is { Success: true } lm)
         {

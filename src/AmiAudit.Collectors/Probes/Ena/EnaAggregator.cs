@@ -65,9 +65,12 @@ public sealed class EnaAggregator
         // Pass 2: attribute and count, in log order.
         foreach (var e in _events)
         {
+            // The nearest preceding line's interface, else the only one — unless that one is known to be another device.
             var name = e.Interface
                        ?? (e.Bdf is not null && _bdfToInterface.TryGetValue(e.Bdf, out var mapped) ? mapped : null)
-                       ?? previous ?? only ?? e.Bdf ?? "unknown";
+                       ?? (previous is not null && SameDevice(PciOf(previous, builders), e.Bdf) ? previous : null)
+                       ?? (only is not null && SameDevice(PciOf(only, builders), e.Bdf) ? only : null)
+                       ?? e.Bdf ?? "unknown";
             if (e.Kind == EnaEventKind.DriverBanner && e.Interface is null && e.Bdf is null)
             {
                 globalVersion = e.DriverVersion ?? globalVersion; // "ena: Elastic Network Adapter (ENA) v1.1.2": the module, not one device
@@ -87,10 +90,16 @@ public sealed class EnaAggregator
         return (built, episodes, globalVersion ?? built.Select(i => i.DriverVersion).FirstOrDefault(v => v is not null));
     }
 
+    private string? PciOf(string name, SortedDictionary<string, Builder> builders) =>
+        builders.TryGetValue(name, out var b) && b.Pci is not null ? b.Pci : _bdfToInterface.FirstOrDefault(kv => kv.Value == name).Key;
+
+    private static bool SameDevice(string? known, string? bdf) => bdf is null || known is null || known == bdf;
+
     private enum State { Idle, Pending, InReset }
 
     private sealed class Builder(string name, string? pci)
     {
+        public string? Pci => pci;
         private readonly List<string> _reasons = [];
         private readonly SortedDictionary<string, long> _missedByQueue = new(StringComparer.Ordinal);
         private readonly SortedDictionary<string, long> _resetCounters = new(StringComparer.Ordinal);
@@ -100,7 +109,7 @@ public sealed class EnaAggregator
         private double _completionTimeoutMs = DefaultThresholdMs;
         private string? _version;
         private State _state = State.Idle;
-        private bool _episodeFailed;
+        private bool _episodeFailed, _triggerSeen;
         private double? _pendingSince;
         private LogTimeKind _pendingKind;
         private string? _pendingCause;
@@ -158,6 +167,11 @@ public sealed class EnaAggregator
                     if (_state == State.Pending) { _state = State.Idle; _pendingKinds.Clear(); }
                     break;
                 case EnaEventKind.TriggerReset:
+                    // The timer prints it once per reset and stops until the reset re-arms it: a second one is a
+                    // second reset whose completion the excerpt lost.
+                    if (_state != State.InReset || _triggerSeen) Open(e, episodes);
+                    _triggerSeen = true;
+                    break;
                 case EnaEventKind.Resetting:
                     if (_state != State.InReset) Open(e, episodes);
                     break;
@@ -212,6 +226,7 @@ public sealed class EnaAggregator
         {
             _explicit++;
             _episodeFailed = false;
+            _triggerSeen = false;
             var cause = _state == State.Pending ? _pendingCause : null;
             var at = _state == State.Pending && _pendingSince is not null ? _pendingSince : e.Seconds;
             var kind = _state == State.Pending && _pendingSince is not null ? _pendingKind : e.TimeKind;

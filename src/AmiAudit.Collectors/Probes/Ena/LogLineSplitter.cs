@@ -6,12 +6,12 @@ namespace AmiAudit.Collectors.Probes.Ena;
 /// Records a copy/paste (or a terminal without line wrap) ran together on one line — "… restart counter is
 /// at 7. Mar 03 12:00:12 ip-10-1-2-3 systemd[1]: ecs.service: …" — are split again before each record
 /// header: a syslog "Mon DD HH:MM:SS host ident[pid]: ", an ISO-8601 journal/rsyslog "YYYY-MM-DDTHH:MM:SS… host
-/// ident[pid]: ", or a dmesg "[ sec.usec] " stamp. A header must follow whitespace, so a stamp quoted inside a
-/// message at its very start is left alone.
+/// ident[pid]: ", or a dmesg "[ sec.usec] " stamp — but not the dmesg stamp rsyslog writes after "kernel: " (the
+/// same record). A header must follow whitespace, so a stamp at the very start of a line is left alone.
 /// </summary>
 public static partial class LogLineSplitter
 {
-    [GeneratedRegex(@"(?<=\S)[ \t]+(?=(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Za-z0-9][A-Za-z0-9._\-]* [A-Za-z0-9_][A-Za-z0-9_.\-/@()]*(?:\[\d+\])?: |\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? [A-Za-z0-9][A-Za-z0-9._\-]* [A-Za-z0-9_][A-Za-z0-9_.\-/@()]*(?:\[\d+\])?: |\[\s*\d{1,8}\.\d{6}\] ))", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=\S)[ \t]+(?=(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]?\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Za-z0-9][A-Za-z0-9._\-]* [A-Za-z0-9_][A-Za-z0-9_.\-/@()]*(?:\[\d+\])?: |\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)? [A-Za-z0-9][A-Za-z0-9._\-]* [A-Za-z0-9_][A-Za-z0-9_.\-/@()]*(?:\[\d+\])?: ))|(?<=[^\s:])[ \t]+(?=\[\s*\d{1,8}\.\d{6}\] )", RegexOptions.CultureInvariant)]
     private static partial Regex Boundary();
 
     /// <summary>The line itself when it holds one record (the common case, decided without a regex when it cannot hold two).</summary>
