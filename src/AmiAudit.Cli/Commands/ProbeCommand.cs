@@ -31,7 +31,7 @@ public sealed class ProbeCommand : IVerb
         format.AcceptOnlyFromAmong(Formats);
         var output = CommonOptions.Output();
         var journalDir = new Option<string?>("--journal-dir") { Description = "probe loops: read crash loops from a journal directory copied off a node (journalctl reads it; no live systemd)." };
-        var journalExport = new Option<string?>("--journal-export") { Description = "probe loops: read crash loops from a saved `journalctl -o export` or `-o json` dump." };
+        var journalExport = new Option<string?>("--journal-export") { Description = "probe loops: read crash loops from a saved `journalctl -o export`, `-o json` or plain `journalctl [-u UNIT]` output." };
         var since = TimeBounds.Since();
         var until = TimeBounds.Until();
 
@@ -107,7 +107,7 @@ public sealed class ProbeCommand : IVerb
     {
         if (dir is not null) return AmiAudit.Collectors.Evidence.JournalLoops.FromDirectory(EvidenceInputs.CheckDirectory(dir, "--journal-dir"), since, until);
         using var stream = EvidenceInputs.OpenFile(export!, "--journal-export");
-        return AmiAudit.Collectors.Evidence.JournalLoops.FromExport(stream, export!, since, until);
+        return AmiAudit.Collectors.Evidence.JournalLoops.FromExport(stream, export!, since, until, new DateTimeOffset(File.GetLastWriteTimeUtc(export!), TimeSpan.Zero));
     }
 
     private static IEnumerable<string> LoopVerdicts(Snapshot s)

@@ -30,23 +30,28 @@ public sealed class DockerLogEvidenceCollector : ICollector
         var dataRoots = snapshot.Containers.Select(c => c.Source).OfType<string>()
             .Select(s => s.EndsWith("/config.v2.json", StringComparison.Ordinal) ? s[..s.LastIndexOf("/containers/", StringComparison.Ordinal)] : null)
             .OfType<string>().Append("/var/lib/docker").Distinct(StringComparer.Ordinal);
-        var logs = new List<ContainerLogEvidence>();
+        var found = new List<ContainerLogEvidence>();
         var rows = new List<EvidenceSource>();
         foreach (var root in dataRoots)
         {
             foreach (var dir in run.Fs.List(root + "/containers").Where(e => e.Kind == EntryKind.Directory))
             {
                 var item = Read(run, dir.Path, dir.Name, rows);
-                if (item is not null) logs.Add(item);
+                if (item is not null) found.Add(item);
             }
         }
-        if (logs.Count == 0) return snapshot;
+        if (found.Count == 0) return snapshot;
 
-        var created = logs.Where(l => l.Created is not null).ToDictionary(l => l.Id, l => l.Created, StringComparer.Ordinal);
+        // Every container's create time is a fact; only a container that ran (it has a log) is post-mortem evidence —
+        // one baked into an image that never started tells no story.
+        var created = found.Where(l => l.Created is not null).GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.First().Created, StringComparer.Ordinal);
+        var containers = snapshot.Containers.Select(c => c.Created is null && c.Id is not null && created.TryGetValue(c.Id, out var t) ? c with { Created = t } : c).ToList();
+        var logs = found.Where(l => l.LogBytes > 0 || l.LastLines.Count > 0).ToList();
+        if (logs.Count == 0) return snapshot with { Containers = containers };
         var evidence = run.Current(snapshot);
         return snapshot with
         {
-            Containers = [.. snapshot.Containers.Select(c => c.Created is null && c.Id is not null && created.TryGetValue(c.Id, out var t) ? c with { Created = t } : c)],
+            Containers = containers,
             Evidence = evidence with
             {
                 Sources = [.. evidence.Sources, .. rows],

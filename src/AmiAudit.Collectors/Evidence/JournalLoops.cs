@@ -8,7 +8,7 @@ namespace AmiAudit.Collectors.Evidence;
 /// <summary>
 /// <c>probe loops --journal-dir DIR | --journal-export FILE</c>: crash-loop evidence from a journal copied off a
 /// node — a journal directory (read with journalctl, each file validated inside DIR as for a root) or a
-/// <c>journalctl -o export</c> / <c>-o json</c> dump. The result is a snapshot whose units and containers carry
+/// <c>journalctl -o export</c> / <c>-o json</c> dump, or the text <c>journalctl [-u X]</c> prints (saved to a file). The result is a snapshot whose units and containers carry
 /// the same restart rates a live probe gives, plus the evidence section and its timeline.
 /// </summary>
 public static class JournalLoops
@@ -34,12 +34,13 @@ public static class JournalLoops
         return Finish(fs, Build(r.Builder, r.Journal, since, until), since, until);
     }
 
-    public static Snapshot FromExport(Stream stream, string name, DateTimeOffset? since, DateTimeOffset? until)
+    /// <param name="reference">When the dump was written (its file's mtime): places year-less text stamps in a year.</param>
+    public static Snapshot FromExport(Stream stream, string name, DateTimeOffset? since, DateTimeOffset? until, DateTimeOffset? reference = null)
     {
         var builder = new JournalEvidenceBuilder(new Dictionary<string, string>(), new EvidenceLimits().MaxEvents);
         var stats = new JournalRecordReader.Stats();
         // Dumps are in journal order; sorted again by time so a concatenation of several still reads as one story.
-        var records = JournalRecordReader.Read(stream, stats)
+        var records = JournalRecordReader.Read(stream, stats, reference)
             .Where(x => (since is null || x.Time is null || x.Time >= since) && (until is null || x.Time is null || x.Time <= until))
             .OrderBy(x => x.Time ?? DateTimeOffset.MinValue).ToList();
         foreach (var rec in records) builder.Add(rec);

@@ -138,6 +138,29 @@ public class JournalEvidenceTests
     }
 
     [Fact]
+    public void Plain_journalctl_text_saved_to_a_file_is_read_too()
+    {
+        // node-facts T-ECS-04: `journalctl -u ecs` as someone pasted it, a banner and two records run together included.
+        const string text = """
+            -- Logs begin at Tue 2026-03-03 11:00:00 UTC, end at Tue 2026-03-03 12:01:00 UTC. --
+            Mar 03 12:00:01 ip-10-1-2-3 amazon-ecs-init[1842]: level=info time=2026-03-03T12:00:01Z msg="Starting Amazon Elastic Container Service Agent"
+            Mar 03 12:00:02 ip-10-1-2-3 amazon-ecs-init[1842]: level=info time=2026-03-03T12:00:02Z msg="Agent exited with code 5"
+            Mar 03 12:00:02 ip-10-1-2-3 systemd[1]: ecs.service: Main process exited, code=exited, status=5/NOTINSTALLED
+            Mar 03 12:00:02 ip-10-1-2-3 systemd[1]: ecs.service: Failed with result 'exit-code'. Mar 03 12:00:12 ip-10-1-2-3 systemd[1]: ecs.service: Scheduled restart job, restart counter is at 7.
+            """;
+        var snapshot = JournalLoops.FromExport(new MemoryStream(Encoding.UTF8.GetBytes(text)), "ecs.txt", null, null, new DateTimeOffset(2026, 3, 4, 0, 0, 0, TimeSpan.Zero));
+        var e = snapshot.Evidence.ShouldNotBeNull();
+        var ecs = e.Units.ShouldHaveSingleItem();
+        ecs.Restarts.ShouldBe(1);
+        ecs.RestartCounter.ShouldBe(7);
+        ecs.Failures.ShouldBe(1);
+        ecs.LastExit.ShouldBe("code=exited, status=5/NOTINSTALLED");
+        ecs.Last.ShouldBe(new DateTimeOffset(2026, 3, 3, 12, 0, 12, TimeSpan.Zero));
+        e.Ecs.ShouldNotBeNull().AgentStarts.ShouldBe(1);
+        e.Ecs!.ExitCodes["5"].ShouldBe(1);
+    }
+
+    [Fact]
     public void Export_format_dumps_are_read_with_binary_fields()
     {
         var t = new DateTimeOffset(2026, 3, 3, 14, 2, 10, TimeSpan.Zero);

@@ -75,16 +75,64 @@ public static class JournalRecordReader
         public long Skipped { get; set; }
     }
 
-    /// <summary>Auto-detects JSON lines vs export format from the first non-blank byte.</summary>
-    public static IEnumerable<JournalRecord> Read(Stream stream, Stats stats)
+    /// <summary>Auto-detects JSON lines, export format, or the text journalctl prints by default (`journalctl -u X` saved
+    /// to a file: syslog-format lines, placed in a year by <paramref name="reference"/>) from the first bytes.</summary>
+    public static IEnumerable<JournalRecord> Read(Stream stream, Stats stats, DateTimeOffset? reference = null)
     {
         var buffered = stream is BufferedStream or MemoryStream ? stream : new BufferedStream(stream, 1 << 16);
         int first;
         while ((first = buffered.ReadByte()) is '\n' or '\r' or ' ') { }
         if (first < 0) yield break;
         var head = new PrefixStream((byte)first, buffered);
-        var records = first == '{' ? Json(head, stats) : Export(head, stats);
+        IEnumerable<JournalRecord> records;
+        if (first == '{') records = Json(head, stats);
+        else if (first is (>= 'A' and <= 'Z') or '_')
+        {
+            // "__CURSOR=…" / "MESSAGE=…" is export format; "Mar 03 12:00:01 host …" is text. Decide on the first line.
+            var line = new List<byte> { (byte)first };
+            int b;
+            while ((b = buffered.ReadByte()) >= 0 && b != '\n' && line.Count < 4096) line.Add((byte)b);
+            var text = Encoding.UTF8.GetString([.. line]);
+            var rest = new PrefixBytes([.. line, (byte)'\n'], buffered);
+            var eq = text.IndexOf('=');
+            records = eq > 0 && text[..eq].All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_') ? Export(rest, stats) : Text(rest, stats, reference);
+        }
+        else records = Text(head, stats, reference);
         foreach (var r in records) yield return r;
+    }
+
+    /// <summary>journalctl's default (short, short-iso, short-precise …) output: the record header is read back from each line.</summary>
+    public static IEnumerable<JournalRecord> Text(Stream stream, Stats stats, DateTimeOffset? reference)
+    {
+        var clock = new Probes.Ena.LogClock(TimeZoneInfo.Utc, reference ?? DateTimeOffset.UtcNow);
+        foreach (var raw in Probes.Io.BoundedReader.ReadLines(stream, MaxRecordBytes))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith("-- ", StringComparison.Ordinal)) continue; // "-- Boot … --", "-- No entries --"
+            foreach (var piece in Probes.Ena.LogLineSplitter.Split(line))
+            {
+                var l = Probes.Ena.KernelLogPrefix.Strip(piece);
+                if (l.Ident is null && l.Seconds is null) { stats.Skipped++; continue; }
+                var message = l.Message;
+                string? ident = l.Ident;
+                var pid = l.Pid;
+                // dmesg-style lines carry no identifier: the kernel's, unless systemd's "systemd[1]: " is inside.
+                if (ident is null && Units.SystemdMessageParser.IsSystemd(null, null, ref message, out var user))
+                {
+                    ident = "systemd";
+                    pid = user ? 2 : 1;
+                }
+                stats.Records++;
+                yield return new JournalRecord
+                {
+                    Time = clock.Resolve(l),
+                    Message = message,
+                    SyslogIdentifier = ident ?? "kernel",
+                    Pid = pid,
+                    Transport = ident is null or "kernel" ? "kernel" : "syslog",
+                };
+            }
+        }
     }
 
     public static IEnumerable<JournalRecord> Json(Stream stream, Stats stats)
@@ -213,6 +261,33 @@ public static class JournalRecordReader
                 yield break;
             }
         }
+    }
+
+    /// <summary>A stream with some bytes pushed back in front.</summary>
+    private sealed class PrefixBytes(byte[] head, Stream inner) : Stream
+    {
+        private int _at;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_at < head.Length)
+            {
+                var n = Math.Min(count, head.Length - _at);
+                Array.Copy(head, _at, buffer, offset, n);
+                _at += n;
+                return n;
+            }
+            return inner.Read(buffer, offset, count);
+        }
+        public override int ReadByte() => _at < head.Length ? head[_at++] : inner.ReadByte();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A stream with one byte pushed back in front.</summary>
