@@ -20,8 +20,9 @@ public sealed class SystemLogEvidenceCollector : ICollector
 {
     private static readonly string[] SystemdAnchors = ["systemd["];
     private static readonly string[] EcsIdentAnchors = ["ecs-init", "ecs_init", "ecs-agent"];
+    // amazon-ecs-init's lines are found by its identifier: error-level words would also hit every other program's errors.
     private static readonly SearchValues<string> Anchors = SearchValues.Create(
-        [.. KernelEvents.Anchors, .. SystemdAnchors, .. EcsIdentAnchors, .. EcsLog.Anchors], StringComparison.Ordinal);
+        [.. KernelEvents.Anchors, .. SystemdAnchors, .. EcsIdentAnchors], StringComparison.Ordinal);
 
     public string Name => "evidence-syslog";
     public int Order => 42;
@@ -68,13 +69,12 @@ public sealed class SystemLogEvidenceCollector : ICollector
                             if (first is null || t < first) first = t;
                             if (last is null || t > last) last = t;
                         }
-                        var at = $"{stream.Path}:{lineNo}";
                         if (readKernel && (stripped.Ident == "kernel" || (stripped.Ident is null && !readAll)))
                         {
                             if (!next.IsEmpty && EnaMessageParser.Parse(stripped) is not null
                                 && WrappedLines.TryJoin(stripped, KernelLogPrefix.Strip(next.ToString())) is { } joined)
                                 stripped = joined;
-                            kernel.Add(stripped, time, at);
+                            kernel.Add(stripped, time, stream.Path, lineNo);
                             continue;
                         }
                         if (!readAll) continue;

@@ -34,21 +34,21 @@ public sealed partial class KernelEvents(int maxEvents)
     [GeneratedRegex(@"^(?:(?<drv2>\S+) \S+ (?<if2>[^\s:]+): )?NETDEV WATCHDOG: (?:(?<if>\S+) \((?<drv>[^)]*)\): |CPU: \d+: )?transmit queue (?<q>\d+) timed out", RegexOptions.CultureInvariant)]
     private static partial Regex Watchdog();
 
-    /// <summary>The strings a line must contain to be worth parsing here (for <see cref="AnchorScanner"/>).</summary>
+    /// <summary>The strings a log line must contain to be worth parsing here (for <see cref="AnchorScanner"/>): the forms a
+    /// kernel line of a real log file carries ENA messages in, the bodies a trimmed copy keeps, and the other events.</summary>
     public static readonly string[] Anchors =
     [
-        "ena ", "ena0", "ena1", "Elastic Network Adapter", "ENA driver", "is paused for too long", "napi handler hasn't",
-        "wasn't completed on time", "TX hasn't completed", "lost tx completions", "Lost TX completions", "new missed TX",
-        "Keep alive watchdog", "Trigger reset is on", "Device reset", "Reset attempt failed", "Restore attempt failed",
-        "Resetting the device", "admin queue", "Admin queue", "Potential MSIX", "NETDEV WATCHDOG", "Transmit time out",
-        "TX timeout on invalid", "ompletion descriptors found", "FW isn't responsive", "unhealthy state, reset",
-        "didn't send a completion", "didn't receive a MSI-X", "soft lockup", "hard LOCKUP", "blocked for more than", "Killed process",
+        "ena ", "ena:", "ena0", "Elastic Network Adapter", "ENA driver", "is paused for too long", "napi handler hasn't",
+        "wasn't completed on time", "TX hasn't completed", "lost tx completions", "Lost TX completions", "Trigger reset is on",
+        "Device reset", "Keep alive watchdog", "Resetting the device", "Reset attempt failed", "Restore attempt failed", "admin queue",
+        "Potential MSIX", "Transmit time out", "NETDEV WATCHDOG", "soft lockup", "hard LOCKUP", "blocked for more than", "Killed process",
     ];
 
     public int EnaEvents => _ena.Count;
 
-    /// <summary>One stripped kernel line. <paramref name="time"/> is its wall time when known.</summary>
-    public void Add(KernelLogLine line, DateTimeOffset? time, string source)
+    /// <summary>One stripped kernel line. <paramref name="time"/> is its wall time when known; <paramref name="lineNumber"/>
+    /// (0 = none) is appended to <paramref name="source"/> only for a line that becomes an event.</summary>
+    public void Add(KernelLogLine line, DateTimeOffset? time, string source, long lineNumber = 0)
     {
         if (time is { } t)
         {
@@ -56,6 +56,8 @@ public sealed partial class KernelEvents(int maxEvents)
             if (_last is null || t > _last) _last = t;
         }
         var text = line.Message;
+        if (text.AsSpan().IndexOfAny(Interesting) < 0) return;
+        var at = lineNumber > 0 ? new SourceRef(source, lineNumber) : new SourceRef(source, 0);
         if (EnaMessageParser.Parse(line) is { } e)
         {
             // The aggregator compares times within one kind: hand it the wall time when there is one.
@@ -64,7 +66,7 @@ public sealed partial class KernelEvents(int maxEvents)
             if (e.Kind == EnaEventKind.NetdevWatchdog)
             {
                 _watchdogs++;
-                Event(time, line, "netdev-watchdog", e.Interface ?? "ena", $"transmit queue {e.Queue} timed out", source);
+                Event(time, line, "netdev-watchdog", e.Interface ?? "ena", $"transmit queue {e.Queue} timed out", at);
             }
             return;
         }
@@ -74,32 +76,42 @@ public sealed partial class KernelEvents(int maxEvents)
             _watchdogs++;
             var iface = m.Groups["if"].Success ? m.Groups["if"].Value : m.Groups["if2"].Success ? m.Groups["if2"].Value : "?";
             var drv = m.Groups["drv"].Success ? m.Groups["drv"].Value : m.Groups["drv2"].Success ? m.Groups["drv2"].Value : null;
-            Event(time, line, "netdev-watchdog", iface, $"transmit queue {m.Groups["q"].Value} timed out{(drv is null ? "" : $" ({drv})")}", source);
+            Event(time, line, "netdev-watchdog", iface, $"transmit queue {m.Groups["q"].Value} timed out{(drv is null ? "" : $" ({drv})")}", at);
         }
         else if ((m = SoftLockup().Match(text)).Success)
         {
             _softLockups++;
-            Event(time, line, "soft-lockup", "CPU " + m.Groups["cpu"].Value, $"stuck {m.Groups["s"].Value} s in {m.Groups["comm"].Value}", source);
+            Event(time, line, "soft-lockup", "CPU " + m.Groups["cpu"].Value, $"stuck {m.Groups["s"].Value} s in {m.Groups["comm"].Value}", at);
         }
         else if ((m = HardLockup().Match(text)).Success)
         {
             _softLockups++;
-            Event(time, line, "hard-lockup", "CPU " + m.Groups["cpu"].Value, "hard lockup", source);
+            Event(time, line, "hard-lockup", "CPU " + m.Groups["cpu"].Value, "hard lockup", at);
         }
         else if ((m = HungTask().Match(text)).Success)
         {
             _hungTasks++;
-            Event(time, line, "hung-task", m.Groups["comm"].Value, $"blocked for more than {m.Groups["s"].Value} s", source);
+            Event(time, line, "hung-task", m.Groups["comm"].Value, $"blocked for more than {m.Groups["s"].Value} s", at);
         }
         else if ((m = OomKilled().Match(text)).Success)
         {
             _oomKills++;
             var memcg = text.StartsWith("Memory cgroup", StringComparison.Ordinal) ? " (memory cgroup limit)" : "";
-            Event(time, line, "oom-kill", m.Groups["comm"].Value, $"killed pid {m.Groups["pid"].Value}{memcg}", source);
+            Event(time, line, "oom-kill", m.Groups["comm"].Value, $"killed pid {m.Groups["pid"].Value}{memcg}", at);
         }
     }
 
-    private void Event(DateTimeOffset? time, KernelLogLine line, string kind, string subject, string detail, string source)
+    /// <summary>Where a line came from, formatted only when it becomes an event.</summary>
+    private readonly record struct SourceRef(string Path, long Line)
+    {
+        public override string ToString() => Line > 0 ? $"{Path}:{Line.ToString(CultureInfo.InvariantCulture)}" : Path;
+    }
+
+    /// <summary>A line holding none of these is nothing this class reads (checked in one vectorised pass).</summary>
+    private static readonly System.Buffers.SearchValues<string> Interesting = System.Buffers.SearchValues.Create(
+        [.. EnaMessageParser.Anchors, "NETDEV WATCHDOG", "soft lockup", "hard LOCKUP", "blocked for more than", "Killed process"], StringComparison.Ordinal);
+
+    private void Event(DateTimeOffset? time, KernelLogLine line, string kind, string subject, string detail, SourceRef source)
     {
         if (_events.Count >= maxEvents) { _dropped++; return; }
         _events.Add(new KernelEvent
@@ -109,7 +121,7 @@ public sealed partial class KernelEvents(int maxEvents)
             Kind = kind,
             Subject = Redactor.RedactText(subject),
             Detail = Redactor.RedactText(detail),
-            Source = source,
+            Source = source.ToString(),
         });
     }
 

@@ -29,69 +29,90 @@ public sealed class EnaAggregator
     public const double DefaultThresholdMs = 5000;
     private const double EpisodeGapSeconds = 30;
 
+    /// <summary>Events held for the whole-log pass; past this many (a huge log) the aggregator counts as it reads.</summary>
+    public const int MaxHeldEvents = 100_000;
+
     private readonly List<EnaEvent> _events = [];
     private readonly Dictionary<string, string> _bdfToInterface = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string?> _knownInterfaces = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _named = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, Builder> _builders = new(StringComparer.Ordinal);
+    private readonly List<EnaResetEpisode> _episodes = [];
+    private string? _previous, _globalVersion;
+    private bool _streaming;
+    private int _count;
 
     /// <summary>Interfaces known from outside the log (sysfs), with their PCI address.</summary>
     public void AddInterface(string name, string? pciAddress)
     {
         _knownInterfaces[name] = pciAddress;
+        _named.Add(name);
+        _builders.TryAdd(name, new Builder(name, pciAddress));
         if (pciAddress is not null) _bdfToInterface[pciAddress] = name;
     }
 
-    public void Add(EnaEvent e) => _events.Add(e);
+    /// <summary>One event, in log order. Events are held so that names the log gives later (a PCI address named
+    /// further down, the only interface of the whole log) still attribute earlier lines; a log with more than
+    /// <see cref="MaxHeldEvents"/> ENA lines is attributed as it is read from then on, so memory stays bounded.</summary>
+    public void Add(EnaEvent e)
+    {
+        _count++;
+        if (e.Bdf is not null && e.Interface is not null) _bdfToInterface.TryAdd(e.Bdf, e.Interface);
+        if (e.Interface is not null) _named.Add(e.Interface);
+        if (_streaming) { Dispatch(e); return; }
+        _events.Add(e);
+        if (_events.Count >= MaxHeldEvents) Flush();
+    }
 
-    public int Count => _events.Count;
+    public int Count => _count;
 
     /// <summary>Per-interface facts (sorted by name) and the reset episodes in log order.</summary>
     public (List<EnaInterface> Interfaces, List<EnaResetEpisode> Episodes, string? DriverVersion) Build(
         IReadOnlyDictionary<string, SortedDictionary<string, long>>? counters = null)
     {
-        // Pass 1: what the whole log says about names — a BDF seen with an interface anywhere maps the device.
-        foreach (var e in _events)
-            if (e.Bdf is not null && e.Interface is not null) _bdfToInterface.TryAdd(e.Bdf, e.Interface);
-        var named = new SortedSet<string>(_knownInterfaces.Keys, StringComparer.Ordinal);
-        foreach (var e in _events) if (e.Interface is not null) named.Add(e.Interface);
-        foreach (var i in _bdfToInterface.Values) named.Add(i);
-        var only = named.Count == 1 ? named.Min : null;
-
-        string? globalVersion = null;
-        var builders = new SortedDictionary<string, Builder>(StringComparer.Ordinal);
-        foreach (var (name, pci) in _knownInterfaces) builders[name] = new Builder(name, pci);
-        var episodes = new List<EnaResetEpisode>();
-        string? previous = null;
-
-        // Pass 2: attribute and count, in log order.
-        foreach (var e in _events)
-        {
-            // The nearest preceding line's interface, else the only one — unless that one is known to be another device.
-            var name = e.Interface
-                       ?? (e.Bdf is not null && _bdfToInterface.TryGetValue(e.Bdf, out var mapped) ? mapped : null)
-                       ?? (previous is not null && SameDevice(PciOf(previous, builders), e.Bdf) ? previous : null)
-                       ?? (only is not null && SameDevice(PciOf(only, builders), e.Bdf) ? only : null)
-                       ?? e.Bdf ?? "unknown";
-            if (e.Kind == EnaEventKind.DriverBanner && e.Interface is null && e.Bdf is null)
-            {
-                globalVersion = e.DriverVersion ?? globalVersion; // "ena: Elastic Network Adapter (ENA) v1.1.2": the module, not one device
-                continue;
-            }
-            if (!builders.TryGetValue(name, out var b))
-                builders[name] = b = new Builder(name, e.Bdf ?? _bdfToInterface.FirstOrDefault(kv => kv.Value == name).Key);
-            b.Add(e, episodes);
-            if (e.Kind is not (EnaEventKind.DriverBanner or EnaEventKind.StatsCounter)) previous = name;
-        }
-        foreach (var b in builders.Values) b.Finish(episodes);
-
-        var built = builders.Values
-            .Select(b => b.Build(globalVersion, counters?.GetValueOrDefault(b.Name)))
+        Flush();
+        foreach (var b in _builders.Values) b.Finish(_episodes);
+        var built = _builders.Values
+            .Select(b => b.Build(_globalVersion, counters?.GetValueOrDefault(b.Name)))
             // A banner-only device (driver loaded, nothing happened) still shows, so the version is on record.
             .ToList();
-        return (built, episodes, globalVersion ?? built.Select(i => i.DriverVersion).FirstOrDefault(v => v is not null));
+        return (built, [.. _episodes], _globalVersion ?? built.Select(i => i.DriverVersion).FirstOrDefault(v => v is not null));
     }
 
-    private string? PciOf(string name, SortedDictionary<string, Builder> builders) =>
-        builders.TryGetValue(name, out var b) && b.Pci is not null ? b.Pci : _bdfToInterface.FirstOrDefault(kv => kv.Value == name).Key;
+    /// <summary>Attributes and counts the held events with everything the log has said so far, then counts as it reads.</summary>
+    private void Flush()
+    {
+        foreach (var e in _events) Dispatch(e);
+        _events.Clear();
+        _events.TrimExcess();
+        _streaming = true;
+    }
+
+    private void Dispatch(EnaEvent e)
+    {
+        if (e.Kind == EnaEventKind.DriverBanner && e.Interface is null && e.Bdf is null)
+        {
+            _globalVersion = e.DriverVersion ?? _globalVersion; // "ena: Elastic Network Adapter (ENA) v1.1.2": the module, not one device
+            return;
+        }
+        var only = OnlyInterface();
+        // The nearest preceding line's interface, else the only one — unless that one is known to be another device.
+        var name = e.Interface
+                   ?? (e.Bdf is not null && _bdfToInterface.TryGetValue(e.Bdf, out var mapped) ? mapped : null)
+                   ?? (_previous is not null && SameDevice(PciOf(_previous), e.Bdf) ? _previous : null)
+                   ?? (only is not null && SameDevice(PciOf(only), e.Bdf) ? only : null)
+                   ?? e.Bdf ?? "unknown";
+        if (!_builders.TryGetValue(name, out var b))
+            _builders[name] = b = new Builder(name, e.Bdf ?? _bdfToInterface.FirstOrDefault(kv => kv.Value == name).Key);
+        b.Add(e, _episodes);
+        if (e.Kind is not (EnaEventKind.DriverBanner or EnaEventKind.StatsCounter)) _previous = name;
+    }
+
+    // Every mapped name came from a line or sysfs, so _named holds them all.
+    private string? OnlyInterface() => _named.Count == 1 ? _named.Min : null;
+
+    private string? PciOf(string name) =>
+        _builders.TryGetValue(name, out var b) && b.Pci is not null ? b.Pci : _bdfToInterface.FirstOrDefault(kv => kv.Value == name).Key;
 
     private static bool SameDevice(string? known, string? bdf) => bdf is null || known is null || known == bdf;
 
