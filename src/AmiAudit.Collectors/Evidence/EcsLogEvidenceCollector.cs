@@ -1,4 +1,3 @@
-using System.Buffers;
 using AmiAudit.Collectors.Evidence.Ecs;
 using AmiAudit.Core.Model;
 
@@ -13,7 +12,13 @@ namespace AmiAudit.Collectors.Evidence;
 public sealed class EcsLogEvidenceCollector : ICollector
 {
     private const string Dir = "/var/log/ecs";
-    private static readonly SearchValues<string> Anchors = SearchValues.Create(EcsLog.Anchors, StringComparison.Ordinal);
+    private static readonly byte[][] Needles = [.. EcsLog.Anchors.Select(a => System.Text.Encoding.UTF8.GetBytes(a))];
+
+    private static bool Keep(ReadOnlySpan<byte> line)
+    {
+        foreach (var n in Needles) if (line.IndexOf(n) >= 0) return true;
+        return false;
+    }
 
     public string Name => "evidence-ecs";
     public int Order => 43;
@@ -35,18 +40,21 @@ public sealed class EcsLogEvidenceCollector : ICollector
             foreach (var file in run.WithinBudget(files, kind, rows))
             {
                 DateTimeOffset? first = null, last = null;
-                var row = run.Scan(file, kind, Anchors, (stream, clock, scanner) =>
-                    scanner.Scan(stream.Stream, (line, _, _) =>
+                using var stream = LogStream.Open(run.Fs, file.Path, run.Limits, Name);
+                if (stream is null) { rows.Add(new EvidenceSource { Path = file.Path, Kind = kind, Status = "unreadable" }); continue; }
+                var clock = new Probes.Ena.LogClock(run.Zone, stream.Modified);
+                var scanner = new ByteLineScanner(run.Limits.MaxLineChars);
+                scanner.Scan(stream.Stream, Keep, (line, _, _) =>
+                {
+                    // Files carry their own ISO stamps; a syslog-prefixed copy has the prefix's.
+                    var stripped = Probes.Ena.KernelLogPrefix.Strip(line);
+                    if (ecs.Add(stripped.Message, clock.Resolve(stripped)) is { } t && run.InBounds(t))
                     {
-                        // Files carry their own ISO stamps; a syslog-prefixed copy has the prefix's.
-                        var stripped = Probes.Ena.KernelLogPrefix.Strip(line.ToString());
-                        if (ecs.Add(stripped.Message, clock.Resolve(stripped)) is { } t && run.InBounds(t))
-                        {
-                            if (first is null || t < first) first = t;
-                            if (last is null || t > last) last = t;
-                        }
-                    }, skipFirstLine: stream.SkippedHead > 0));
-                rows.Add(row with { First = first, Last = last });
+                        if (first is null || t < first) first = t;
+                        if (last is null || t > last) last = t;
+                    }
+                }, skipFirstLine: stream.SkippedHead > 0);
+                rows.Add(run.Row(file.Path, kind, stream, scanner.Lines, scanner.Overlong) with { First = first, Last = last });
                 sources.Add(file.Path);
             }
         }

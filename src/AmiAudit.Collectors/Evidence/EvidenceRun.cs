@@ -1,5 +1,3 @@
-using System.Buffers;
-using AmiAudit.Collectors.Probes.Ena;
 using AmiAudit.Collectors.RootFs;
 using AmiAudit.Core.Model;
 
@@ -7,9 +5,8 @@ namespace AmiAudit.Collectors.Evidence;
 
 /// <summary>
 /// What every evidence collector of one collection shares: the confined root, the time bounds
-/// (<c>--since/--until</c>), the limits, and the node's time zone (syslog stamps carry none). Also the
-/// one place a log file is streamed: opened through <see cref="RootFileSystem"/>, gzip-capped, scanned for
-/// anchors, every cap turned into a diagnostic and an <see cref="EvidenceSource"/> row.
+/// (<c>--since/--until</c>), the limits, and the node's time zone (syslog stamps carry none); the byte budget over
+/// a rotation set, and the row (<see cref="EvidenceSource"/>) every file read leaves, each cap a diagnostic.
 /// </summary>
 public sealed class EvidenceRun
 {
@@ -69,17 +66,6 @@ public sealed class EvidenceRun
         }
         chosen.Reverse();
         return chosen;
-    }
-
-    /// <summary>Streams one log file through <paramref name="handler"/> (lines holding an anchor only) and returns its row.</summary>
-    public EvidenceSource Scan(LogFile file, string kind, SearchValues<string> anchors, Action<LogStream, LogClock, AnchorScanner> run)
-    {
-        using var stream = LogStream.Open(Fs, file.Path, Limits, Source);
-        if (stream is null) return new EvidenceSource { Path = file.Path, Kind = kind, Status = "unreadable" };
-        var clock = new LogClock(Zone, stream.Modified);
-        var scanner = new AnchorScanner(anchors, Limits.MaxLineChars);
-        run(stream, clock, scanner);
-        return Row(file.Path, kind, stream, scanner.Lines, scanner.Overlong);
     }
 
     public EvidenceSource Row(string path, string kind, LogStream stream, long lines, long overlong)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using AmiAudit.Collectors.Evidence.Ecs;
 using AmiAudit.Collectors.Evidence.Kernel;
 using AmiAudit.Collectors.Evidence.Units;
@@ -9,8 +8,8 @@ namespace AmiAudit.Collectors.Evidence;
 
 /// <summary>
 /// The syslog-format text logs: <c>/var/log/kern.log*</c>, <c>/var/log/messages*</c> (Amazon Linux, RHEL) and
-/// <c>/var/log/syslog*</c> (Debian, Ubuntu), rotations and .gz included. Each file is read once, anchor lines only
-/// (<see cref="AnchorScanner"/>); a line feeds the kernel parser (ENA, watchdogs, lockups, hung tasks, OOM
+/// <c>/var/log/syslog*</c> (Debian, Ubuntu), rotations and .gz included. Each file is read once as bytes; only the
+/// lines <see cref="SyslogLineFilter"/> keeps are decoded (<see cref="ByteLineScanner"/>); a line feeds the kernel parser (ENA, watchdogs, lockups, hung tasks, OOM
 /// kills), systemd's own messages (unit lifecycle, <see cref="SystemdMessageParser"/>) and amazon-ecs-init's lines.
 /// Kernel lines come from kern.log when the root has one (syslog repeats them), else from messages/syslog.
 /// Records a paste ran together on one line are split first (<see cref="LogLineSplitter"/>); a wrapped ENA
@@ -18,12 +17,6 @@ namespace AmiAudit.Collectors.Evidence;
 /// </summary>
 public sealed class SystemLogEvidenceCollector : ICollector
 {
-    private static readonly string[] SystemdAnchors = ["systemd["];
-    private static readonly string[] EcsIdentAnchors = ["ecs-init", "ecs_init", "ecs-agent"];
-    // amazon-ecs-init's lines are found by its identifier: error-level words would also hit every other program's errors.
-    private static readonly SearchValues<string> Anchors = SearchValues.Create(
-        [.. KernelEvents.Anchors, .. SystemdAnchors, .. EcsIdentAnchors], StringComparison.Ordinal);
-
     public string Name => "evidence-syslog";
     public int Order => 42;
     public bool AppliesTo(CollectionMode mode) => mode == CollectionMode.ImageRoot;
@@ -54,39 +47,41 @@ public sealed class SystemLogEvidenceCollector : ICollector
 
         foreach (var (file, readKernel, readAll, kind) in plan)
         {
+            using var stream = LogStream.Open(run.Fs, file.Path, run.Limits, Name);
+            if (stream is null) { rows.Add(new EvidenceSource { Path = file.Path, Kind = kind, Status = "unreadable" }); continue; }
+            var clock = new LogClock(run.Zone, stream.Modified);
             DateTimeOffset? first = null, last = null;
-            var row = run.Scan(file, kind, Anchors, (stream, clock, scanner) =>
-                scanner.Scan(stream.Stream, (line, next, lineNo) =>
+            var scanner = new ByteLineScanner(run.Limits.MaxLineChars);
+            scanner.Scan(stream.Stream, SyslogLineFilter.For(readKernel, readAll), (text, next, lineNo) =>
+            {
+                foreach (var piece in LogLineSplitter.Split(text))
                 {
-                    var text = line.ToString();
-                    foreach (var piece in LogLineSplitter.Split(text))
+                    var stripped = KernelLogPrefix.Strip(piece);
+                    var time = clock.Resolve(stripped);
+                    if (!run.InBounds(time)) continue;
+                    if (time is { } t)
                     {
-                        var stripped = KernelLogPrefix.Strip(piece);
-                        var time = clock.Resolve(stripped);
-                        if (!run.InBounds(time)) continue;
-                        if (time is { } t)
-                        {
-                            if (first is null || t < first) first = t;
-                            if (last is null || t > last) last = t;
-                        }
-                        if (readKernel && (stripped.Ident == "kernel" || (stripped.Ident is null && !readAll)))
-                        {
-                            if (!next.IsEmpty && EnaMessageParser.Parse(stripped) is not null
-                                && WrappedLines.TryJoin(stripped, KernelLogPrefix.Strip(next.ToString())) is { } joined)
-                                stripped = joined;
-                            kernel.Add(stripped, time, stream.Path, lineNo);
-                            continue;
-                        }
-                        if (!readAll) continue;
-                        var message = stripped.Message;
-                        if (SystemdMessageParser.IsSystemd(stripped.Ident, stripped.Pid, ref message, out var user))
-                        {
-                            if (SystemdMessageParser.Parse(message) is { } m) units.Add(m, user, time);
-                        }
-                        else if (EcsLog.IsEcsIdent(stripped.Ident)) ecs.Add(message, time);
+                        if (first is null || t < first) first = t;
+                        if (last is null || t > last) last = t;
                     }
-                }, skipFirstLine: stream.SkippedHead > 0));
-            rows.Add(row with { First = first, Last = last });
+                    if (readKernel && (stripped.Ident == "kernel" || (stripped.Ident is null && !readAll)))
+                    {
+                        if (next.Length > 0 && EnaMessageParser.Parse(stripped) is not null
+                            && WrappedLines.TryJoin(stripped, KernelLogPrefix.Strip(next)) is { } joined)
+                            stripped = joined;
+                        kernel.Add(stripped, time, stream.Path, lineNo);
+                        continue;
+                    }
+                    if (!readAll) continue;
+                    var message = stripped.Message;
+                    if (SystemdMessageParser.IsSystemd(stripped.Ident, stripped.Pid, ref message, out var user))
+                    {
+                        if (SystemdMessageParser.Parse(message) is { } m) units.Add(m, user, time);
+                    }
+                    else if (EcsLog.IsEcsIdent(stripped.Ident)) ecs.Add(message, time);
+                }
+            }, skipFirstLine: stream.SkippedHead > 0);
+            rows.Add(run.Row(file.Path, kind, stream, scanner.Lines, scanner.Overlong) with { First = first, Last = last });
             if (readKernel) kernelSources.Add(file.Path);
             if (readAll) textSources.Add(file.Path);
         }

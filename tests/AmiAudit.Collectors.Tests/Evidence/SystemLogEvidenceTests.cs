@@ -160,6 +160,34 @@ public class SystemLogEvidenceTests
     }
 
     [Fact]
+    public void Wrapped_messages_and_line_numbers_survive_block_boundaries()
+    {
+        // 3 MiB of kernel noise with a wrapped ENA message every 100 lines: several 1 MiB block edges fall between the
+        // two halves of one of them, and the line numbers of the events must still be right.
+        using var root = new RootFs.TempRoot().Write("/etc/os-release", "ID=debian\n");
+        var sb = new System.Text.StringBuilder();
+        var n = 0;
+        var line = 0;
+        while (sb.Length < 3 * 1024 * 1024)
+        {
+            for (var i = 0; i < 98; i++, line++) sb.Append("Mar  3 14:02:00 ip-10-1-2-3 kernel: [ 8000.000000] IPv6: ADDRCONF(NETDEV_CHANGE): veth").Append(line).Append(": link becomes ready\n");
+            sb.Append("Mar  3 14:02:00 ip-10-1-2-3 kernel: [ 8060.000000] ena 0000:20:03.0 eth0: TX q 5 is paused for too long (threshold 5000000). Time\n");
+            sb.Append("since last napi 6596000 usec. napi scheduled: 1\n");
+            line += 2;
+            n++;
+        }
+        sb.Append("Mar  3 14:02:01 ip-10-1-2-3 kernel: Out of memory: Killed process 7 (java)\n");
+        root.Write("/var/log/kern.log", sb.ToString());
+        var s = DeadNodeRoot.Collect(root);
+        var k = s.Evidence.ShouldNotBeNull().Kernel.ShouldNotBeNull();
+        var eth0 = k.Ena.ShouldHaveSingleItem();
+        eth0.TxTimeouts.ShouldBe(n);
+        eth0.NapiStarvedEvents.ShouldBe(n); // every one joined: "Time" + "since last napi 6596000 usec"
+        k.Events.Single(x => x.Kind == "oom-kill").Source.ShouldBe($"/var/log/kern.log:{line + 1}");
+        s.Evidence!.Sources.Single().Lines.ShouldBe(line + 1);
+    }
+
+    [Fact]
     public void A_root_without_logs_has_no_evidence_section()
     {
         using var root = new RootFs.TempRoot().Write("/etc/os-release", "ID=debian\n");

@@ -34,16 +34,6 @@ public sealed partial class KernelEvents(int maxEvents)
     [GeneratedRegex(@"^(?:(?<drv2>\S+) \S+ (?<if2>[^\s:]+): )?NETDEV WATCHDOG: (?:(?<if>\S+) \((?<drv>[^)]*)\): |CPU: \d+: )?transmit queue (?<q>\d+) timed out", RegexOptions.CultureInvariant)]
     private static partial Regex Watchdog();
 
-    /// <summary>The strings a log line must contain to be worth parsing here (for <see cref="AnchorScanner"/>): the forms a
-    /// kernel line of a real log file carries ENA messages in, the bodies a trimmed copy keeps, and the other events.</summary>
-    public static readonly string[] Anchors =
-    [
-        "ena ", "ena:", "ena0", "Elastic Network Adapter", "ENA driver", "is paused for too long", "napi handler hasn't",
-        "wasn't completed on time", "TX hasn't completed", "lost tx completions", "Lost TX completions", "Trigger reset is on",
-        "Device reset", "Keep alive watchdog", "Resetting the device", "Reset attempt failed", "Restore attempt failed", "admin queue",
-        "Potential MSIX", "Transmit time out", "NETDEV WATCHDOG", "soft lockup", "hard LOCKUP", "blocked for more than", "Killed process",
-    ];
-
     public int EnaEvents => _ena.Count;
 
     /// <summary>One stripped kernel line. <paramref name="time"/> is its wall time when known; <paramref name="lineNumber"/>

@@ -12,6 +12,8 @@ public sealed class LogClock(TimeZoneInfo zone, DateTimeOffset reference)
 {
     public TimeZoneInfo Zone { get; } = zone;
     public DateTimeOffset Reference { get; } = reference;
+    private readonly int _referenceYear = TimeZoneInfo.ConvertTime(reference, zone).Year;
+    private readonly bool _utc = zone == TimeZoneInfo.Utc || zone.Id is "UTC" or "Etc/UTC";
 
     public static LogClock Utc(DateTimeOffset reference) => new(TimeZoneInfo.Utc, reference);
 
@@ -28,8 +30,7 @@ public sealed class LogClock(TimeZoneInfo zone, DateTimeOffset reference)
                 return local ? FromLocal(t.DateTime) : t;
             case LogTimeKind.WallNoYear:
                 var parts = KernelLogPrefix.NoYearParts(s);
-                var refLocal = TimeZoneInfo.ConvertTime(Reference, Zone);
-                var year = refLocal.Year;
+                var year = _referenceYear;
                 var candidate = Build(year, parts);
                 if (candidate > Reference.AddDays(1)) candidate = Build(year - 1, parts);
                 return candidate;
@@ -48,6 +49,7 @@ public sealed class LogClock(TimeZoneInfo zone, DateTimeOffset reference)
     private DateTimeOffset FromLocal(DateTime wall)
     {
         var unspecified = DateTime.SpecifyKind(wall, DateTimeKind.Unspecified);
+        if (_utc) return new DateTimeOffset(unspecified, TimeSpan.Zero);
         // A stamp in a DST gap does not exist; take the standard offset rather than throw.
         var offset = Zone.IsInvalidTime(unspecified) ? Zone.BaseUtcOffset : Zone.GetUtcOffset(unspecified);
         return new DateTimeOffset(unspecified, offset).ToUniversalTime();
