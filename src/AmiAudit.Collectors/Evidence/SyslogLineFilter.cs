@@ -9,12 +9,21 @@ namespace AmiAudit.Collectors.Evidence;
 /// </summary>
 public static class SyslogLineFilter
 {
-    // Kernel: ENA in every prefix form and the bodies a trimmed copy keeps; watchdogs, lockups, hung tasks, OOM kills.
+    // Kernel lines of a real log: the ENA driver prints every message through netdev_*/dev_*/pr_*, so "ena <bdf>",
+    // "ena: " (or FreeBSD's "ena0: ") is always there; then watchdogs, lockups, hung tasks, OOM kills.
     private static readonly byte[][] Kernel =
     [
-        "ena"u8.ToArray(), "ENA"u8.ToArray(), "Elastic Net"u8.ToArray(), "NETDEV"u8.ToArray(), "lockup"u8.ToArray(), "LOCKUP"u8.ToArray(),
-        "blocked for more"u8.ToArray(), "Killed process"u8.ToArray(), "TX "u8.ToArray(), "tx comp"u8.ToArray(), "eset"u8.ToArray(),
-        "napi"u8.ToArray(), "alive"u8.ToArray(), "admin"u8.ToArray(), "MSIX"u8.ToArray(), "Transmit"u8.ToArray(), "wasn't completed"u8.ToArray(),
+        "ena "u8.ToArray(), "ena:"u8.ToArray(), "ena0"u8.ToArray(), "Elastic Net"u8.ToArray(), "NETDEV WATCHDOG"u8.ToArray(),
+        "lockup"u8.ToArray(), "LOCKUP"u8.ToArray(), "blocked for more"u8.ToArray(), "Killed process"u8.ToArray(),
+    ];
+
+    // A line without a syslog header (a paste, a dmesg dump) may hold an ENA body whose prefix was trimmed.
+    private static readonly byte[][] KernelBodies =
+    [
+        .. Kernel, "ENA "u8.ToArray(), "TX q"u8.ToArray(), "TX hasn't"u8.ToArray(), "TX comp"u8.ToArray(), "tx comp"u8.ToArray(),
+        "TX timeout"u8.ToArray(), "reset is on"u8.ToArray(), "Device reset"u8.ToArray(), "Resetting the"u8.ToArray(), "Reset attempt"u8.ToArray(),
+        "Restore attempt"u8.ToArray(), "reset is requested"u8.ToArray(), "napi"u8.ToArray(), "Keep alive"u8.ToArray(), "admin"u8.ToArray(),
+        "Admin queue"u8.ToArray(), "MSIX"u8.ToArray(), "Transmit time out"u8.ToArray(), "wasn't completed"u8.ToArray(), "isn't responsive"u8.ToArray(),
     ];
 
     // systemd: the words every unit lifecycle message has (SystemdMessageParser); "….mount: Deactivated successfully." has none.
@@ -36,8 +45,8 @@ public static class SyslogLineFilter
             return ident.IndexOf("ecs"u8) >= 0;
         }
         // No syslog header: dmesg text, journalctl -o short-monotonic, a paste.
-        if (kernelFile && Any(line, Kernel)) return true;
-        return allPrograms && (line.IndexOf("systemd["u8) >= 0 || line.IndexOf("ecs-init"u8) >= 0 || line.IndexOf("ecs_init"u8) >= 0 || Any(line, Kernel));
+        if (kernelFile && Any(line, KernelBodies)) return true;
+        return allPrograms && (line.IndexOf("systemd["u8) >= 0 || line.IndexOf("ecs-init"u8) >= 0 || line.IndexOf("ecs_init"u8) >= 0);
     };
 
     private static bool Any(ReadOnlySpan<byte> text, byte[][] needles)

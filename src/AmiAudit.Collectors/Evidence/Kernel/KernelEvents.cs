@@ -46,7 +46,7 @@ public sealed partial class KernelEvents(int maxEvents)
             if (_last is null || t > _last) _last = t;
         }
         var text = line.Message;
-        if (text.AsSpan().IndexOfAny(Interesting) < 0) return;
+        if (!Interesting(text)) return;
         var at = lineNumber > 0 ? new SourceRef(source, lineNumber) : new SourceRef(source, 0);
         if (EnaMessageParser.Parse(line) is { } e)
         {
@@ -97,9 +97,10 @@ public sealed partial class KernelEvents(int maxEvents)
         public override string ToString() => Line > 0 ? $"{Path}:{Line.ToString(CultureInfo.InvariantCulture)}" : Path;
     }
 
-    /// <summary>A line holding none of these is nothing this class reads (checked in one vectorised pass).</summary>
-    private static readonly System.Buffers.SearchValues<string> Interesting = System.Buffers.SearchValues.Create(
-        [.. EnaMessageParser.Anchors, "NETDEV WATCHDOG", "soft lockup", "hard LOCKUP", "blocked for more than", "Killed process"], StringComparison.Ordinal);
+    /// <summary>A line that is none of these is nothing this class reads.</summary>
+    private static bool Interesting(string text) =>
+        EnaMessageParser.MightBeEna(text) || text.Contains("lockup", StringComparison.Ordinal) || text.Contains("LOCKUP", StringComparison.Ordinal)
+        || text.Contains("blocked for more than", StringComparison.Ordinal) || text.Contains("Killed process", StringComparison.Ordinal);
 
     private void Event(DateTimeOffset? time, KernelLogLine line, string kind, string subject, string detail, SourceRef source)
     {

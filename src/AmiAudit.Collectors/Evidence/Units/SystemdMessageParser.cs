@@ -87,16 +87,14 @@ public static partial class SystemdMessageParser
         return true;
     }
 
-    /// <summary>Words every lifecycle message has; most of systemd's lines ("….mount: Deactivated successfully.") have none
-    /// and are dismissed in one vectorised pass.</summary>
-    private static readonly System.Buffers.SearchValues<string> Keywords = System.Buffers.SearchValues.Create(
-        ["process exited", "Failed", "failed", "Scheduled restart", "hold-off", "holdoff", "RestartSec=", "repeated too quickly", "Started ", "Stopped ", "Starting ", "Stopping "],
-        StringComparison.Ordinal);
+    /// <summary>Words every lifecycle message has; most of systemd's lines ("….mount: Deactivated successfully.") have none.</summary>
+    private static readonly string[] Keywords =
+        ["process exited", "ailed", "Scheduled restart", "hold", "RestartSec=", "repeated too quickly", "Start", "Stop"];
 
     /// <summary>Classifies one systemd message (identifier already removed); null when it is not a unit lifecycle line.</summary>
     public static UnitMessage? Parse(string message)
     {
-        if (message.AsSpan().IndexOfAny(Keywords) < 0) return null;
+        if (!Keywords.Any(k => message.Contains(k, StringComparison.Ordinal))) return null;
         var m = UnitPrefixed().Match(message);
         if (m.Success)
         {
