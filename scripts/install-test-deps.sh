@@ -7,10 +7,11 @@
 #   debootstrap       builds the Debian root nspawn boots (scripts/make-debian-root.sh)
 #   gcc zlib1g-dev    the native linker and libz that `dotnet publish -p:PublishAot=true` links with
 #   time              GNU time: peak RSS of a CLI run fed /dev/zero as an input (InputFileTests)
+#   logrotate         rotates and gzips real logs for the post-mortem evidence tests
 # Only missing packages are installed, so a second run does no network work.
 set -euo pipefail
 
-PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap gcc zlib1g-dev time)
+PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap gcc zlib1g-dev time logrotate)
 
 if [[ $EUID -ne 0 ]]; then
     echo "install-test-deps.sh: must run as root (apt-get)" >&2

@@ -22,6 +22,11 @@ public sealed class CollectionContext
     public Live.Process.IProcessRunner? ProcessRunner { get; init; }
     /// <summary>A saved kernel log (dmesg, journalctl -k [-o json]) the ENA probe reads instead of /dev/kmsg.</summary>
     public string? KernelLog { get; init; }
+    /// <summary>Time bounds for evidence read from logs (<c>--since/--until</c>); null = unbounded.</summary>
+    public DateTimeOffset? Since { get; init; }
+    public DateTimeOffset? Until { get; init; }
+    /// <summary>Size caps of the log evidence read (null = <see cref="Evidence.EvidenceLimits"/> defaults).</summary>
+    public Evidence.EvidenceLimits? EvidenceLimits { get; init; }
     /// <summary>Receives one short line per collector as it starts (the CLI shows it as progress).</summary>
     public IProgress<string>? Progress { get; init; }
 }

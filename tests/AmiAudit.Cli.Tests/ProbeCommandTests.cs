@@ -30,7 +30,7 @@ public class ProbeCommandTests
         lines[4].ShouldStartWith("containers: unavailable");
         lines[0].ShouldBe("memcg: 68,442 dying memory cgroups (kernel tracks 68,680, 238 live, cgroup v2) — critical");
         lines[1].ShouldStartWith("cpu: not sampled");
-        lines[2].ShouldStartWith("ena: 14 resets on eth0, 3 failed (");
+        lines[2].ShouldStartWith("ena: 19 resets on eth0, 2 failed ("); // per-episode counting: EnaReaderTests explains the 19
         lines[2].ShouldEndWith("— critical");
     }
 
@@ -62,7 +62,7 @@ public class ProbeCommandTests
         var text = File.ReadAllText(outFile);
         text.ShouldContain("amiaudit_memcg_dying 68442\n");
         text.ShouldContain("amiaudit_probe_status{probe=\"memcg\"} 2\n");
-        text.ShouldContain("amiaudit_ena_resets{interface=\"eth0\"} 14\n");
+        text.ShouldContain("amiaudit_ena_resets{interface=\"eth0\"} 19\n");
         text.ShouldNotContain("amiaudit_cpu_sys_percent");
         Directory.GetFiles(Path.GetDirectoryName(outFile)!).ShouldBe([outFile]); // no temp file left behind
         foreach (var line in text.Split('\n').Where(l => l.Length > 0 && l[0] != '#'))

@@ -18,19 +18,31 @@ public sealed class CollectCommand : IVerb
         var labels = new Option<string[]>("--label") { Description = "Attach a label to the target: KEY=VALUE (repeatable), e.g. --label pool=gpu." };
         var imageId = new Option<string?>("--image-id") { Description = "Record the AMI id (e.g. ami-0abc…) in the snapshot's target." };
         var az = new Option<string?>("--az") { Description = "Record the availability zone (e.g. us-east-1a) in the snapshot's target." };
+        var since = TimeBounds.Since();
+        var until = TimeBounds.Until();
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "json (the snapshot, default), or console / markdown: a summary with the post-mortem timeline of the root's logs (the snapshot still goes to --out).",
+            DefaultValueFactory = _ => "json",
+        };
+        format.AcceptOnlyFromAmong("json", "console", "markdown");
 
         var command = new Command("collect", "Collect a snapshot (JSON facts) from an image root or the live node, without judging it.\n\n" +
-            "Examples:\n  amiaudit collect --root /mnt/image --out image.json\n  amiaudit collect --live --window 10s --out node.json")
+            "Examples:\n  amiaudit collect --root /mnt/image --out image.json\n  amiaudit collect --live --window 10s --out node.json\n" +
+            "  amiaudit collect --root /mnt/dead-node --since 2026-03-03T00:00:00Z --out dead-node.json --format console")
         {
-            root, live, hostRoot, window, output, labels, imageId, az,
+            root, live, hostRoot, window, output, labels, imageId, az, since, until, format,
         };
         command.SetAction(parse =>
         {
             var outPath = parse.GetValue(output);
             if (outPath?.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) == true)
                 throw new UsageException("--out s3://… needs the AWS store, which this build does not include yet; write a file and copy it");
+            var (from, to) = TimeBounds.Parse(parse.GetValue(since), parse.GetValue(until), context.Now);
             var snapshot = Run(context, new Collection.Request
             {
+                Since = from,
+                Until = to,
                 Root = parse.GetValue(root),
                 Live = parse.GetValue(live),
                 HostRoot = parse.GetValue(hostRoot) ?? "/",
@@ -40,7 +52,10 @@ public sealed class CollectCommand : IVerb
                 AvailabilityZone = parse.GetValue(az),
             });
             if (snapshot is null) return ExitCodes.CollectionFailed;
-            OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
+            var fmt = parse.GetValue(format) ?? "json";
+            if (outPath is not null || fmt == "json") OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
+            if (fmt != "json")
+                context.Out.Write(AmiAudit.Reporting.Evidence.CollectSummary.Render(snapshot, fmt, outPath));
             return ExitCodes.Passed;
         });
         return command;

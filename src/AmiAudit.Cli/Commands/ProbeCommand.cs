@@ -33,12 +33,16 @@ public sealed class ProbeCommand : IVerb
         var format = new Option<string>("--format", "-f") { Description = "console (one verdict per probe), json, prometheus (node_exporter textfile) or npd.", DefaultValueFactory = _ => "console" };
         format.AcceptOnlyFromAmong(Formats);
         var output = CommonOptions.Output();
+        var journalDir = new Option<string?>("--journal-dir") { Description = "probe loops: read crash loops from a journal directory copied off a node (journalctl reads it; no live systemd)." };
+        var journalExport = new Option<string?>("--journal-export") { Description = "probe loops: read crash loops from a saved `journalctl -o export`, `-o json` or plain `journalctl [-u UNIT]` output." };
+        var since = TimeBounds.Since();
+        var until = TimeBounds.Until();
 
         var command = new Command("probe", "Run the node health probes: zombie memory cgroups, per-core CPU saturation, ENA resets, and crash-looping\nsystemd units / Docker containers (live systemd + Docker Engine API; unavailable ones are said so).\n\n" +
             "Examples:\n  amiaudit probe\n  amiaudit probe memcg --format npd\n  amiaudit probe --format prometheus --output /var/lib/node_exporter/textfile/amiaudit.prom\n" +
-            "  amiaudit probe ena --kernel-log dmesg.txt")
+            "  amiaudit probe ena --kernel-log dmesg.txt\n  amiaudit probe loops --journal-dir ./node-42/journal --since 2026-03-03T00:00:00Z")
         {
-            which, window, hostRoot, kernelLog, format, output,
+            which, window, hostRoot, kernelLog, format, output, journalDir, journalExport, since, until,
         };
         command.SetAction(parse =>
         {
@@ -50,11 +54,18 @@ public sealed class ProbeCommand : IVerb
             var path = parse.GetValue(output);
             InputsAndOutput.EnsureDistinct(path, log is null ? [] : [new InputRef("--kernel-log", log)]);
             var span = Durations.Parse(parse.GetValue(window), "--window");
-            ProbeFacts facts;
-            using (var logStream = log is null ? null : OpenKernelLog(log))
-                facts = Collect(probe, host, span, log, logStream, context);
+            var (from, to) = TimeBounds.Parse(parse.GetValue(since), parse.GetValue(until), context.Now);
+            var fromJournal = parse.GetValue(journalDir) is not null || parse.GetValue(journalExport) is not null;
+            if (fromJournal && probe != "loops") throw new UsageException("--journal-dir / --journal-export go with 'probe loops'");
+            if (parse.GetValue(journalDir) is not null && parse.GetValue(journalExport) is not null) throw new UsageException("give one of --journal-dir DIR or --journal-export FILE");
+            if (parse.GetValue(journalExport) is { } export) InputsAndOutput.EnsureDistinct(path, [new InputRef("--journal-export", export)]);
+            var facts = new ProbeFacts();
+            if (!fromJournal)
+                using (var logStream = log is null ? null : OpenKernelLog(log))
+                    facts = Collect(probe, host, span, log, logStream, context);
             context.Interruption.ThrowIfRequested();
-            var loops = probe is "all" or "loops" ? CrashLoops(host, span, context) : null;
+            var loops = fromJournal ? JournalCrashLoops(parse.GetValue(journalDir), parse.GetValue(journalExport), from, to)
+                : probe is "all" or "loops" ? CrashLoops(host, span, context) : null;
             context.Interruption.ThrowIfRequested();
 
             var verdicts = Verdicts(facts);
@@ -126,10 +137,28 @@ public sealed class ProbeCommand : IVerb
             [new AmiAudit.Collectors.Live.LiveSystemdCollector(), new AmiAudit.Collectors.Docker.DockerEngineCollector()]);
     }
 
+    /// <summary>Crash loops from a journal copied off a node (directory or export dump) instead of the live systemd.</summary>
+    internal static Snapshot JournalCrashLoops(string? dir, string? export, DateTimeOffset? since, DateTimeOffset? until)
+    {
+        if (dir is not null) return AmiAudit.Collectors.Evidence.JournalLoops.FromDirectory(EvidenceInputs.CheckDirectory(dir, "--journal-dir"), since, until);
+        using var stream = EvidenceInputs.OpenFile(export!, "--journal-export");
+        return AmiAudit.Collectors.Evidence.JournalLoops.FromExport(stream, export!, since, until, new DateTimeOffset(File.GetLastWriteTimeUtc(export!), TimeSpan.Zero));
+    }
+
     private static IEnumerable<string> LoopVerdicts(Snapshot s)
     {
         var loops = NodeHealth.Verdicts(s with { Probes = null });
         foreach (var line in loops) yield return line;
+        if (s.Evidence?.Journal is { } journal)
+        {
+            // Evidence copied off a node: say what the journal held, not what a live systemd would.
+            if (journal.Status != "read") yield return $"units: {journal.Status} ({journal.Reason})";
+            else if (!loops.Any(l => l.StartsWith("units:", StringComparison.Ordinal)))
+                yield return $"units: no crash loop among {s.Systemd.Units.Count} units in {journal.Records} journal records — ok";
+            if (!loops.Any(l => l.StartsWith("containers:", StringComparison.Ordinal)) && s.Containers.Count > 0)
+                yield return $"containers: no crash loop among {s.Containers.Count} containers — ok";
+            yield break;
+        }
         foreach (var (source, noun, count) in new[] { ("systemd-live", "units", s.Systemd.Units.Count), ("docker-engine", "containers", s.Containers.Count) })
         {
             var unavailable = s.Diagnostics.FirstOrDefault(d => d.Source == source && d.Level == "unavailable");

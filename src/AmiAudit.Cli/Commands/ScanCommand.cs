@@ -29,6 +29,8 @@ public sealed class ScanCommand : IVerb
         };
         format.AcceptOnlyFromAmong([.. ScanReporters.Formats]);
         var output = CommonOptions.Output();
+        var since = TimeBounds.Since();
+        var until = TimeBounds.Until();
 
         var command = new Command("scan",
             "Evaluate policies against an image root, the live node or a saved snapshot; the image-pipeline gate.\n\n" +
@@ -37,7 +39,7 @@ public sealed class ScanCommand : IVerb
             "  amiaudit scan --root / --fail-on high --format junit --output amiaudit.xml   # on the Packer build instance\n" +
             "  amiaudit scan --snapshot node.json --policy policies/ --waivers waivers.yaml --format sarif -o amiaudit.sarif")
         {
-            root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output,
+            root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output, since, until,
         };
         command.SetAction(parse =>
         {
@@ -60,7 +62,8 @@ public sealed class ScanCommand : IVerb
             InputsAndOutput.EnsureDistinct(outPath, inputs);
             var loading = Task.Run(() => (Policies: PolicyFiles.Load(policyPaths, varValues, context), Waivers: PolicyFiles.LoadWaivers(waiverPath)));
 
-            var request = new Collection.Request { Root = parse.GetValue(root), Live = parse.GetValue(live) };
+            var (from, to) = TimeBounds.Parse(parse.GetValue(since), parse.GetValue(until), context.Now);
+            var request = new Collection.Request { Root = parse.GetValue(root), Live = parse.GetValue(live), Since = from, Until = to };
             Snapshot? snapshot;
             try
             {
@@ -85,6 +88,7 @@ public sealed class ScanCommand : IVerb
                 OnError = OnErrorNames.TryParse(parse.GetValue(onError), out var mode) ? mode : OnError.Fail,
                 TargetName = TargetNames.For(snapshot),
             });
+            if (snapshot.Evidence is { Timeline.Count: > 0 } evidence) result = result with { Timeline = evidence.Timeline };
             context.Trace("evaluated");
             var fmt = parse.GetValue(format)!;
             var text = ScanReporters.Get(fmt).Render(result, new ReportContext

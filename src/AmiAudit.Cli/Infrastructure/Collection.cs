@@ -18,6 +18,9 @@ public static class Collection
         public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
         public string? ImageId { get; init; }
         public string? AvailabilityZone { get; init; }
+        /// <summary>Time bounds for the logs read as evidence (--since/--until).</summary>
+        public DateTimeOffset? Since { get; init; }
+        public DateTimeOffset? Until { get; init; }
     }
 
     public static Snapshot Collect(Request request, CliContext cli)
@@ -38,6 +41,8 @@ public static class Collection
             ExtraBinaries = request.ExtraBinaries,
             HostRoot = request.HostRoot,
             Window = request.Window,
+            Since = request.Since,
+            Until = request.Until,
             // Called before each collector: also where a SIGINT/SIGTERM stops the collection loop.
             Progress = new SyncProgress(name =>
             {

@@ -211,6 +211,15 @@ public sealed partial class RootFileSystem
             Stream.Dispose();
             found.Dispose();
         }
+
+        /// <summary>The read stream alone, for a caller that streams the file: the O_PATH descriptor is closed
+        /// (the stream was reopened from it as the same inode and does not need it).</summary>
+        public FileStream Detach()
+        {
+            _ = Name;
+            found.Dispose();
+            return Stream;
+        }
     }
 
     /// <summary>

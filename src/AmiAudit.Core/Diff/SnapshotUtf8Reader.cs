@@ -61,6 +61,7 @@ public static class SnapshotUtf8Reader
         List<BinaryFact>? binaries = null;
         PackageFacts? packages = null;
         ProbeFacts? probes = null;
+        EvidenceFacts? evidence = null;
         List<Diagnostic>? diagnostics = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
@@ -78,6 +79,8 @@ public static class SnapshotUtf8Reader
                 case "binaries": binaries = List(ref r, ReadBinary); break;
                 case "packages": packages = ReadPackages(ref r); break;
                 case "probes": probes = IsNull(ref r) ? null : ReadProbes(ref r); break;
+                // Post-mortem evidence is rare in a fleet diff: the serializer's own contract reads it, the structural pass redacts it.
+                case "evidence": evidence = IsNull(ref r) ? null : JsonSerializer.Deserialize(ref r, SnapshotJsonContext.Default.EvidenceFacts) is { } ev ? SnapshotRedaction.Redact(ev) : null; break;
                 case "diagnostics": diagnostics = List(ref r, ReadDiagnostic); break;
                 default: r.Skip(); break;
             }
@@ -85,7 +88,7 @@ public static class SnapshotUtf8Reader
         return new Snapshot
         {
             Schema = schema ?? throw new NotSure(), Target = target ?? throw new NotSure(), Os = os, Systemd = systemd ?? throw new NotSure(), Containers = containers ?? throw new NotSure(),
-            Bootstrap = bootstrap ?? throw new NotSure(), Binaries = binaries ?? throw new NotSure(), Packages = packages ?? throw new NotSure(), Probes = probes, Diagnostics = diagnostics ?? throw new NotSure(),
+            Bootstrap = bootstrap ?? throw new NotSure(), Binaries = binaries ?? throw new NotSure(), Packages = packages ?? throw new NotSure(), Probes = probes, Evidence = evidence, Diagnostics = diagnostics ?? throw new NotSure(),
         };
     }
 
@@ -357,7 +360,8 @@ public static class SnapshotUtf8Reader
         StartObject(ref r);
         string? normalized = default, redacted = default, scheme = default, host = default, path = default;
         string? purpose = default, source = default;
-        string? bucket = null, key = null, region = null;
+        string? bucket = null, key = null, region = null, s3Uri = null, via = null;
+        bool template = default;
         int line = default;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
@@ -375,6 +379,9 @@ public static class SnapshotUtf8Reader
                 case "s3Bucket": bucket = StrN(ref r); break;
                 case "s3Key": key = StrN(ref r); break;
                 case "s3Region": region = StrN(ref r); break;
+                case "s3Uri": s3Uri = StrN(ref r); break;
+                case "template": template = Bool(ref r); break;
+                case "via": via = StrN(ref r); break;
                 case "source": source = Str(ref r); break;
                 case "line": line = Int(ref r); break;
                 default: r.Skip(); break;
@@ -383,7 +390,7 @@ public static class SnapshotUtf8Reader
         return new UrlFact
         {
             Normalized = normalized ?? throw new NotSure(), Redacted = redacted ?? throw new NotSure(), Scheme = scheme ?? throw new NotSure(), Host = host ?? throw new NotSure(), Path = path ?? throw new NotSure(), Purpose = purpose ?? throw new NotSure(),
-            S3Bucket = bucket, S3Key = key, S3Region = region, Source = source ?? throw new NotSure(), Line = line,
+            S3Bucket = bucket, S3Key = key, S3Region = region, S3Uri = s3Uri, Template = template, Via = via, Source = source ?? throw new NotSure(), Line = line,
         };
     }
 
@@ -556,9 +563,10 @@ public static class SnapshotUtf8Reader
         string? name0 = default;
         string? pci = null, driver = null;
         long resets = default, tx = default, missingTx = default, keepAlive = default;
-        long resetFailures = default, adminQueue = default, watchdogs = default;
+        long resetFailures = default, adminQueue = default, watchdogs = default, implied = default, starved = default;
         List<string>? reasons = null;
-        SortedDictionary<string, long>? counters = null;
+        SortedDictionary<string, long>? counters = null, missedByQueue = null, resetCounters = null;
+        double? maxNapi = null, napiRatio = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
         {
@@ -578,6 +586,12 @@ public static class SnapshotUtf8Reader
                 case "netdevWatchdogs": watchdogs = Long(ref r); break;
                 case "reasons": reasons = StrList(ref r); break;
                 case "counters": counters = LongDict(ref r); break;
+                case "impliedResets": implied = Long(ref r); break;
+                case "missedTxByQueue": missedByQueue = LongDict(ref r); break;
+                case "napiStarvedEvents": starved = Long(ref r); break;
+                case "maxNapiDelayMs": maxNapi = DoubleN(ref r); break;
+                case "napiStarvationRatio": napiRatio = DoubleN(ref r); break;
+                case "resetCounters": resetCounters = LongDict(ref r); break;
                 default: r.Skip(); break;
             }
         }
@@ -586,6 +600,8 @@ public static class SnapshotUtf8Reader
             Name = name0 ?? throw new NotSure(), PciAddress = pci, DriverVersion = driver, Resets = resets, TxTimeouts = tx, MissingTxCompletions = missingTx,
             KeepAliveTimeouts = keepAlive, ResetFailures = resetFailures, AdminQueueErrors = adminQueue, NetdevWatchdogs = watchdogs,
             Reasons = reasons ?? throw new NotSure(), Counters = counters ?? throw new NotSure(),
+            ImpliedResets = implied, MissedTxByQueue = missedByQueue ?? new(StringComparer.Ordinal), NapiStarvedEvents = starved,
+            MaxNapiDelayMs = maxNapi, NapiStarvationRatio = napiRatio, ResetCounters = resetCounters ?? new(StringComparer.Ordinal),
         };
     }
 
@@ -618,8 +634,9 @@ public static class SnapshotUtf8Reader
     private static CoreReading ReadCore(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        double usr = default, sys = default, irq = default, soft = default, idle = default, nice = default, iowait = default, steal = default;
+        double? usr = null, sys = null, irq = null, soft = null, idle = null, nice = null, iowait = null, steal = null;
         double busy = default, saturated = default;
+        CpuShares? sinceBoot = null;
         int cpu = default;
         bool hot = default;
         List<ProcessShare>? top = null;
@@ -633,20 +650,21 @@ public static class SnapshotUtf8Reader
             switch (name)
             {
                 case "cpu": cpu = Int(ref r); break;
-                case "usr": usr = Double(ref r); break;
-                case "sys": sys = Double(ref r); break;
-                case "irq": irq = Double(ref r); break;
-                case "soft": soft = Double(ref r); break;
-                case "idle": idle = Double(ref r); break;
-                case "nice": nice = Double(ref r); break;
-                case "iowait": iowait = Double(ref r); break;
-                case "steal": steal = Double(ref r); break;
+                case "usr": usr = DoubleN(ref r); break;
+                case "sys": sys = DoubleN(ref r); break;
+                case "irq": irq = DoubleN(ref r); break;
+                case "soft": soft = DoubleN(ref r); break;
+                case "idle": idle = DoubleN(ref r); break;
+                case "nice": nice = DoubleN(ref r); break;
+                case "iowait": iowait = DoubleN(ref r); break;
+                case "steal": steal = DoubleN(ref r); break;
                 case "busySeconds": busy = Double(ref r); break;
                 case "hot": hot = Bool(ref r); break;
                 case "saturatedSeconds": saturated = Double(ref r); break;
                 case "topProcesses": top = List(ref r, ReadProcess); break;
                 case "netRxSoftirqs": netRx = LongN(ref r); break;
                 case "enaIrqs": enaIrqs = StrList(ref r); break;
+                case "sinceBoot": sinceBoot = IsNull(ref r) ? null : JsonSerializer.Deserialize(ref r, SnapshotJsonContext.Default.CpuShares); break;
                 default: r.Skip(); break;
             }
         }
@@ -654,6 +672,7 @@ public static class SnapshotUtf8Reader
         {
             Cpu = cpu, Usr = usr, Sys = sys, Irq = irq, Soft = soft, Idle = idle, Nice = nice, Iowait = iowait, Steal = steal,
             BusySeconds = busy, Hot = hot, SaturatedSeconds = saturated, TopProcesses = top ?? throw new NotSure(), NetRxSoftirqs = netRx, EnaIrqs = enaIrqs ?? throw new NotSure(),
+            SinceBoot = sinceBoot,
         };
     }
 

@@ -11,6 +11,9 @@ public sealed record ScanResult
     /// <summary>Sorted by severity (desc), rule id, subject.</summary>
     public List<Finding> Findings { get; init; } = [];
     public List<Diagnostic> Diagnostics { get; init; } = [];
+    /// <summary>The post-mortem timeline of the snapshot judged (evidence.timeline); empty when its root left no logs.
+    /// Console and Markdown show it; it is not part of a finding.</summary>
+    public List<TimelineEntry> Timeline { get; init; } = [];
     /// <summary>The gate threshold used; findings at/above it with status Fail fail the gate.</summary>
     public Severity? FailOn { get; init; }
     /// <summary>Whether Error findings fail the gate (<c>--on-error</c>).</summary>

@@ -105,15 +105,16 @@ public static class NodeHealth
         var worst = c.Cores.Where(k => k.SaturatedSeconds > 0).OrderByDescending(k => k.SaturatedSeconds).ThenBy(k => k.Cpu).FirstOrDefault();
         if (worst is not null)
         {
-            var share = Math.Max(worst.Sys, Math.Max(worst.Soft, worst.Irq));
-            var what = worst.Soft > worst.Sys && worst.Soft >= worst.Irq ? "softirq" : worst.Irq > worst.Sys ? "irq" : "system";
+            double sys = worst.Sys ?? 0, soft = worst.Soft ?? 0, irq = worst.Irq ?? 0;
+            var share = Math.Max(sys, Math.Max(soft, irq));
+            var what = soft > sys && soft >= irq ? "softirq" : irq > sys ? "irq" : "system";
             var others = c.Cores.Count(k => k.SaturatedSeconds > 0) - 1;
             return $"cpu: CPU {worst.Cpu} at {F(Math.Round(share))} % {what} for {F(worst.SaturatedSeconds)} s of {window}{Top(worst)}{Ena(worst)}"
                    + (others > 0 ? $"; {others} more saturated core(s)" : "") + " — problem";
         }
         var hot = c.Cores.Where(k => k.Hot).OrderByDescending(k => k.BusySeconds).ThenBy(k => k.Cpu).FirstOrDefault();
         if (hot is not null)
-            return $"cpu: no core saturated in system time over {window} s; CPU {hot.Cpu} busy {F(Math.Round(100 - hot.Idle - hot.Iowait))} % (usr {F(Math.Round(hot.Usr))} %, sys {F(Math.Round(hot.Sys))} %){Top(hot)} — ok";
+            return $"cpu: no core saturated in system time over {window} s; CPU {hot.Cpu} busy {F(Math.Round(100 - (hot.Idle ?? 100) - (hot.Iowait ?? 0)))} % (usr {F(Math.Round(hot.Usr ?? 0))} %, sys {F(Math.Round(hot.Sys ?? 0))} %){Top(hot)} — ok";
         return $"cpu: no core saturated over {window} s ({c.Cores.Count} cores) — ok";
     }
 

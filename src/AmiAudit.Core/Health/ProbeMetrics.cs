@@ -41,9 +41,10 @@ public static class ProbeMetrics
         {
             w.Metric("amiaudit_cpu_window_seconds", "Length of the CPU sampling window.", [("", cpu.WindowSeconds)]);
             w.Metric("amiaudit_cpu_saturated_seconds", "Seconds of the window the core spent at >= 90 % sys+irq+softirq.", cpu.Cores.Select(k => (Cpu(k), k.SaturatedSeconds)));
-            foreach (var (name, pick) in new (string, Func<CoreReading, double>)[]
+            foreach (var (name, pick) in new (string, Func<CoreReading, double?>)[]
                      { ("usr", k => k.Usr), ("sys", k => k.Sys), ("irq", k => k.Irq), ("soft", k => k.Soft), ("idle", k => k.Idle) })
-                w.Metric($"amiaudit_cpu_{name}_percent", $"mpstat %{name} of the core over the window.", cpu.Cores.Select(k => (Cpu(k), pick(k))));
+                w.Metric($"amiaudit_cpu_{name}_percent", $"mpstat %{name} of the core over the window.",
+                    cpu.Cores.Where(k => pick(k) is not null).Select(k => (Cpu(k), pick(k)!.Value)));
         }
         if (probes.Cpu is { } cores && cores.Cores.Any(k => k.NetRxSoftirqs is not null))
             w.Metric("amiaudit_cpu_net_rx_softirqs", "NET_RX softirqs on the core (delta over the window; cumulative when not sampled).",

@@ -39,6 +39,13 @@ public sealed record UrlFact
     public string? S3Key { get; init; }
     /// <summary>Region named by the S3 endpoint (us-west-2, cn-north-1), null for global / s3:// forms.</summary>
     public string? S3Region { get; init; }
+    /// <summary>"s3://bucket/key": the one form every S3 URL style of the same object normalises to.</summary>
+    public string? S3Uri { get; init; }
+    /// <summary>True when the URL still holds a shell variable the script never sets (or a value computed at run time):
+    /// a template, whose "host" is not a host — policies must not judge it as a concrete location.</summary>
+    public bool Template { get; init; }
+    /// <summary>The variable the URL came through (KUBELET_URL), when it was assembled from one.</summary>
+    public string? Via { get; init; }
     public string Source { get; init; } = "";
     public int Line { get; init; }
 }

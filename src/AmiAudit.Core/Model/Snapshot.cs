@@ -29,6 +29,8 @@ public sealed record Snapshot
     public PackageFacts Packages { get; init; } = new();
     /// <summary>Live health probes (memcg, ENA, per-core CPU); absent for an offline image root.</summary>
     public ProbeFacts? Probes { get; init; }
+    /// <summary>What a node's logs left on its root (journal, syslog, kernel, ECS, Docker, cloud-init); null when none.</summary>
+    public EvidenceFacts? Evidence { get; init; }
     /// <summary>What each collector could not do: skipped paths, unavailable sources. Never fatal.</summary>
     public List<Diagnostic> Diagnostics { get; init; } = [];
 }

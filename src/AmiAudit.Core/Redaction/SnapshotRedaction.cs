@@ -33,6 +33,9 @@ public static class SnapshotRedaction
     /// <summary>Probe readings rendered straight from the readers (probe verb), not through a snapshot.</summary>
     public static ProbeFacts Redact(ProbeFacts facts) => Redact(facts, SnapshotJson.Info<ProbeFacts>(SnapshotJson.Options));
 
+    /// <summary>Post-mortem evidence read on its own (the diff's fast reader deserializes that subtree whole).</summary>
+    public static EvidenceFacts Redact(EvidenceFacts facts) => Redact(facts, SnapshotJson.Info<EvidenceFacts>(SnapshotJson.Options));
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private static T Redact<T>(T value, JsonTypeInfo<T> info) where T : class

@@ -5,70 +5,134 @@ namespace AmiAudit.Core.Urls;
 
 /// <summary>
 /// The simple <c>NAME=value</c> assignments of one script, so <c>curl "$KUBELET_URL"</c> can be resolved
-/// to the URL it downloads. Deliberately not a shell: no command substitution, no arithmetic, no
-/// control flow — a use takes the last literal assignment above it (or the first one anywhere, for
-/// functions defined before their variables are set). Expansion is bounded in depth and length.
+/// to the URL it downloads. Deliberately not a shell: no command substitution, no arithmetic. What it
+/// does follow is the control flow that decides a value (<see cref="ShellStatements"/>): a use sees the
+/// assignments above it back to the nearest one that always runs before it (same or enclosing block);
+/// assignments in branches on the way (<c>if/elif/else</c> per region, <c>case</c> arms, <c>a &amp;&amp; X=1 || X=2</c>)
+/// are all kept, so a URL built from them yields one URL per possible value. A value that cannot be read
+/// (<c>$(…)</c>, backticks, arrays) is <see cref="Unknown"/>: the URL stays a template. A use with no assignment
+/// above takes the first one anywhere (functions defined before their variables are set). Expansion is bounded
+/// in depth, length and number of results.
 /// </summary>
 public sealed partial class ShellVariables
 {
     private const int MaxDepth = 8;
     private const int MaxExpandedLength = 8 * 1024;
+    /// <summary>Most URLs one use expands to (every combination of branch values, capped).</summary>
+    public const int MaxResults = 16;
+    /// <summary>Stands for a value the script computes at run time ($(…), backticks): a URL holding it is a template.</summary>
+    public const string Unknown = "$(…)";
 
-    private readonly Dictionary<string, List<(int Line, string Value)>> _assignments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(ShellStatement At, string Value)>> _assignments = new(StringComparer.Ordinal);
+    private readonly List<ShellStatement> _statements;
 
-    public static ShellVariables FromLines(IReadOnlyList<string> lines)
+    private ShellVariables(List<ShellStatement> statements) => _statements = statements;
+
+    public static ShellVariables FromLines(IReadOnlyList<string> lines) => FromStatements(ShellStatements.Parse(lines));
+
+    public static ShellVariables FromStatements(List<ShellStatement> statements)
     {
-        var vars = new ShellVariables();
-        for (var i = 0; i < lines.Count; i++)
+        var vars = new ShellVariables(statements);
+        foreach (var st in statements)
         {
-            var m = AssignmentLine().Match(lines[i]);
+            if (st.Heredoc) continue;
+            var m = AssignmentStatement().Match(st.Text);
             if (!m.Success) continue;
-            var value = Unquote(m.Groups["value"].Value);
-            if (value is null) continue;
-            if (!vars._assignments.TryGetValue(m.Groups["name"].Value, out var list))
-                vars._assignments[m.Groups["name"].Value] = list = [];
-            list.Add((i + 1, value));
+            var value = Unquote(m.Groups["value"].Value) ?? Unknown;
+            var name = m.Groups["name"].Value;
+            if (!vars._assignments.TryGetValue(name, out var list)) vars._assignments[name] = list = [];
+            list.Add((st, value));
         }
         return vars;
     }
 
     public bool IsEmpty => _assignments.Count == 0;
 
-    /// <summary>Replaces $NAME and ${NAME} (also ${NAME:-default}'s NAME) with known values; unknown ones stay as written.</summary>
-    public string Expand(string text, int line) => Expand(text, line, 0);
-
-    private string Expand(string text, int line, int depth)
+    /// <summary>The statement's assignment target, when it is an assignment ("KUBELET_URL" for <c>export KUBELET_URL=…</c>).</summary>
+    public static string? AssignedName(string statement)
     {
-        if (depth >= MaxDepth || !text.Contains('$')) return text;
-        // Built piece by piece and abandoned as soon as it passes the cap: replacing every reference
-        // first and checking the length after let 100,000 "$A" with an 8 KB A build an 800 MB string
-        // from a 200 KB script (fuzzing, Crashes/urls).
-        var result = new StringBuilder();
-        var last = 0;
-        for (var m = Reference().Match(text); m.Success; m = m.NextMatch())
-        {
-            result.Append(text, last, m.Index - last);
-            last = m.Index + m.Length;
-            var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
-            var value = Lookup(name, line);
-            // ${X:-default}: the default is the best literal guess when X is never assigned.
-            result.Append(value is not null ? Expand(value, line, depth + 1)
-                : m.Groups["default"].Success ? Expand(m.Groups["default"].Value, line, depth + 1) : m.Value);
-            if (result.Length > MaxExpandedLength) return text;
-        }
-        result.Append(text, last, text.Length - last);
-        return result.Length > MaxExpandedLength ? text : result.ToString();
+        var m = AssignmentStatement().Match(statement);
+        return m.Success ? m.Groups["name"].Value : null;
     }
 
-    private string? Lookup(string name, int line)
+    /// <summary>Replaces $NAME and ${NAME} (also ${NAME:-default}'s NAME) with known values; unknown ones stay as written.
+    /// One result per line (the last assignment above the line): the single-valued view.</summary>
+    public string Expand(string text, int line)
     {
-        if (!_assignments.TryGetValue(name, out var list)) return null;
-        string? best = null;
-        foreach (var (l, v) in list)
+        var at = _statements.LastOrDefault(s => s.Line <= line) ?? new ShellStatement(line, int.MaxValue, "", [], false);
+        var all = ExpandAll(text, at);
+        return all.Count > 0 ? all[0] : text;
+    }
+
+    /// <summary>Every value <paramref name="text"/> can take at <paramref name="at"/> (at most <see cref="MaxResults"/>), in script order of
+    /// the branches. Unknown references stay as written ("$X"), run-time values as <see cref="Unknown"/>.</summary>
+    public IReadOnlyList<string> ExpandAll(string text, ShellStatement at) => Expand(text, at, 0);
+
+    /// <summary>Names referenced in <paramref name="text"/> ($X, ${X}, ${X:-d}).</summary>
+    public static IEnumerable<string> References(string text)
+    {
+        foreach (Match m in Reference().Matches(text))
+            yield return m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
+    }
+
+    private List<string> Expand(string text, ShellStatement at, int depth)
+    {
+        if (depth >= MaxDepth || !text.Contains('$')) return [text];
+        var results = new List<StringBuilder> { new() };
+        var last = 0;
+        foreach (Match m in Reference().Matches(text))
         {
-            if (l < line) best = v;
+            var literal = text[last..m.Index];
+            foreach (var r in results) r.Append(literal);
+            last = m.Index + m.Length;
+            var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
+            var values = Lookup(name, at);
+            List<string> options;
+            if (values.Count == 0)
+                options = m.Groups["default"].Success ? Expand(m.Groups["default"].Value, at, depth + 1) : [m.Value];
+            else
+                options = [.. values.SelectMany(v => v == Unknown ? [Unknown] : Expand(v, at, depth + 1)).Distinct(StringComparer.Ordinal)];
+            // Abandoned as soon as a result passes the cap: replacing every reference first and checking the
+            // length after let 100,000 "$A" with an 8 KB A build an 800 MB string from a 200 KB script
+            // (fuzzing, Crashes/urls).
+            if (options.Count == 1)
+            {
+                foreach (var r in results) r.Append(options[0]);
+                if (results[0].Length > MaxExpandedLength) return [text];
+                continue;
+            }
+            var next = new List<StringBuilder>();
+            foreach (var r in results)
+                foreach (var o in options)
+                    if (next.Count < MaxResults) next.Add(new StringBuilder(r.ToString()).Append(o));
+            results = next;
+            if (results.Count > 0 && results.Max(r => r.Length) > MaxExpandedLength) return [text];
         }
-        return best ?? list[0].Value;
+        var tail = text[last..];
+        var output = new List<string>(results.Count);
+        foreach (var r in results)
+        {
+            r.Append(tail);
+            output.Add(r.Length > MaxExpandedLength ? text : r.ToString());
+        }
+        return [.. output.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Values of <paramref name="name"/> possible at <paramref name="at"/>: walking back from the use, every assignment in a
+    /// branch is kept and the first one that always runs before the use ends the walk.</summary>
+    private List<string> Lookup(string name, ShellStatement at)
+    {
+        if (!_assignments.TryGetValue(name, out var list)) return [];
+        var values = new List<string>();
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            var (st, value) = list[i];
+            if (st.Index >= at.Index) continue;
+            if (!values.Contains(value)) values.Insert(0, value);
+            if (st.Dominates(at)) return values;
+        }
+        if (values.Count > 0) return values;
+        return [list[0].Value];
     }
 
     /// <summary>The literal value of an assignment's right-hand side, or null when it is not literal ($(…), `…`, arrays).</summary>
@@ -110,7 +174,7 @@ public sealed partial class ShellVariables
     }
 
     [GeneratedRegex(@"^\s*(?:(?:export|local|readonly|declare(?:\s+-[A-Za-z]+)*)\s+)?(?<name>[A-Za-z_][A-Za-z0-9_]*)=(?<value>.*)$")]
-    private static partial Regex AssignmentLine();
+    private static partial Regex AssignmentStatement();
 
     [GeneratedRegex(@"\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)(?::?[-=](?<default>[^}]*))?\}|(?<plain>[A-Za-z_][A-Za-z0-9_]*))")]
     private static partial Regex Reference();

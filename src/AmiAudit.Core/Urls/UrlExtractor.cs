@@ -5,14 +5,23 @@ using AmiAudit.Core.Redaction;
 namespace AmiAudit.Core.Urls;
 
 /// <summary>
-/// Finds the http(s):// and s3:// URLs a script mentions — written out, or assembled from simple
-/// <c>VAR="…"</c> assignments and used as <c>"$VAR"</c> / <c>${VAR}.sha256</c> — and turns each into a
-/// <see cref="UrlFact"/>: redacted, normalised, classified, S3 location parsed. Pure: text in, facts out.
+/// Finds the http(s):// and s3:// URLs a script downloads or assembles — written out, or built from
+/// <c>VAR="…"</c> assignments and used as <c>"$VAR"</c> / <c>${VAR}.sha256</c>, with every value an
+/// <c>if/else</c> or <c>case</c> per region can give (<see cref="ShellVariables"/>) — plus
+/// <c>aws s3api get-object --bucket B --key K</c> as <c>s3://B/K</c>, and turns each into a <see cref="UrlFact"/>:
+/// redacted, normalised, classified, S3 location parsed. Text in comments and in <c>echo</c>/<c>printf</c>/<c>logger</c>
+/// arguments is not a download and is skipped. A URL that still holds a variable the script does not set
+/// (or a value computed at run time) is a <see cref="UrlFact.Template"/>: its host is not a host, and policies
+/// must not judge it as one. A download of kubelet counts as kubelet whatever the URL's last segment says when
+/// it goes to a file named kubelet* or comes through a variable named for it (<c>$KUBELET_URL</c>).
+/// Pure: text in, facts out.
 /// </summary>
 public static partial class UrlExtractor
 {
     /// <summary>Characters shells and prose put around a URL that are never its last character.</summary>
     private const string TrailingPunctuation = ".,;:!?*";
+
+    private static readonly HashSet<string> NotDownloads = new(StringComparer.Ordinal) { "echo", "printf", "logger", ":", "wall" };
 
     /// <param name="text">Script text (never stored).</param>
     /// <param name="source">Path inside the root, recorded on every fact.</param>
@@ -21,34 +30,46 @@ public static partial class UrlExtractor
     {
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++) lines[i] = lines[i].TrimEnd('\r');
-        var vars = ShellVariables.FromLines(lines);
+        var statements = ShellStatements.Parse(lines);
+        var vars = ShellVariables.FromStatements(statements);
 
         var facts = new List<UrlFact>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var st in statements)
         {
-            var line = lines[i];
-            var candidates = Candidates(line).ToList();
-            if (!vars.IsEmpty && line.Contains('$'))
+            if (!st.Heredoc && NotDownloads.Contains(CommandWord(st.Text))) continue;
+            var assigned = st.Heredoc ? null : ShellVariables.AssignedName(st.Text);
+            var referenced = ShellVariables.References(st.Text).ToList();
+            var forKubelet = Named(assigned) || referenced.Any(Named) || DestinationIsKubelet(st.Text);
+            var variants = new List<(string Text, bool Expanded)> { (st.Text, false) };
+            if (!vars.IsEmpty && st.Text.Contains('$'))
+                variants.AddRange(vars.ExpandAll(st.Text, st).Where(x => !string.Equals(x, st.Text, StringComparison.Ordinal)).Select(x => (x, true)));
+            foreach (var (variant, expanded) in variants)
             {
-                var expanded = vars.Expand(line, i + 1);
-                if (!string.Equals(expanded, line, StringComparison.Ordinal)) candidates.AddRange(Candidates(expanded));
-            }
-            foreach (var url in candidates)
-            {
-                var fact = ToFact(url, source, firstLine + i);
-                if (fact is not null && seen.Add(fact.Redacted)) facts.Add(fact);
+                // Written-out URLs of a statement whose variables did expand are kept; its unexpanded templates are not.
+                var urls = Candidates(variant).Where(u => expanded || variants.Count == 1 || !u.Contains('$')).ToList();
+                if (S3ApiGetObject(variant) is { } s3) urls.Add(s3);
+                foreach (var url in urls)
+                {
+                    var via = assigned ?? (expanded || url.Contains('$') ? referenced.FirstOrDefault() : null);
+                    var fact = ToFact(url, source, firstLine + st.Line - 1, via);
+                    if (fact is null) continue;
+                    if (forKubelet && fact.Purpose == UrlPurpose.Other) fact = fact with { Purpose = UrlPurpose.Kubelet };
+                    if (seen.Add(fact.Redacted)) facts.Add(fact);
+                }
             }
         }
         return facts;
     }
 
     /// <summary>One URL (already extracted) as a fact; null when it has no host.</summary>
-    public static UrlFact? ToFact(string url, string source, int line)
+    public static UrlFact? ToFact(string url, string source, int line, string? via = null)
     {
         var parsed = ParsedUrl.Parse(url);
         if (parsed is null) return null;
-        var s3 = S3Location.From(parsed);
+        // A reference left unexpanded, or a value computed at run time: a template, not a location.
+        var template = url.Contains('$');
+        var s3 = template && (parsed.Host.Contains('$') || (parsed.Scheme == "s3" && parsed.Host.Contains('$'))) ? null : S3Location.From(parsed);
         return new UrlFact
         {
             Normalized = parsed.Normalized,
@@ -60,6 +81,9 @@ public static partial class UrlExtractor
             S3Bucket = s3?.Bucket,
             S3Key = s3?.Key,
             S3Region = s3?.Region,
+            S3Uri = s3 is { Key: { } key } && !key.Contains('$') ? $"s3://{s3.Bucket}/{key}" : null,
+            Template = template,
+            Via = via,
             Source = source,
             Line = line,
         };
@@ -73,6 +97,40 @@ public static partial class UrlExtractor
             var url = TrimEnd(m.Value);
             if (url.Length > m.Groups["scheme"].Length + 3) yield return url;
         }
+    }
+
+    /// <summary>The command a statement runs, past YAML list markers and quotes (cloud-config "- echo …", "[ echo, … ]").</summary>
+    private static string CommandWord(string statement)
+    {
+        var t = statement.TrimStart(' ', '\t', '-', '[', '"', '\'');
+        if (t.StartsWith("sudo ", StringComparison.Ordinal)) t = t[5..].TrimStart();
+        return ShellStatements.FirstWord(t).TrimEnd(',', '"', '\'');
+    }
+
+    private static bool Named(string? variable) => variable is not null && variable.Contains("kubelet", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>curl -o /usr/bin/kubelet …, wget -O kubelet …, aws s3 cp … /usr/bin/kubelet.</summary>
+    private static bool DestinationIsKubelet(string statement)
+    {
+        var word = CommandWord(statement);
+        if (word is not ("curl" or "wget" or "aws" or "install" or "cp" or "mv")) return false;
+        foreach (Match m in PathToken().Matches(statement))
+        {
+            var token = m.Value.Trim('"', '\'');
+            if (token.Contains("://", StringComparison.Ordinal)) continue;
+            var name = token[(token.LastIndexOf('/') + 1)..];
+            if (name.StartsWith("kubelet", StringComparison.OrdinalIgnoreCase) && !name.Contains(".sha", StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>aws s3api get-object --bucket B --key K OUT</c> as s3://B/K.</summary>
+    private static string? S3ApiGetObject(string statement)
+    {
+        if (!statement.Contains("s3api", StringComparison.Ordinal) || !statement.Contains("get-object", StringComparison.Ordinal)) return null;
+        var bucket = BucketArg().Match(statement);
+        var key = KeyArg().Match(statement);
+        return bucket.Success && key.Success ? $"s3://{bucket.Groups["v"].Value}/{key.Groups["v"].Value.TrimStart('/')}" : null;
     }
 
     private static string TrimEnd(string url)
@@ -104,4 +162,13 @@ public static partial class UrlExtractor
 
     [GeneratedRegex(@"(?<![A-Za-z0-9+.\-])(?<scheme>[Hh][Tt][Tt][Pp][Ss]?|[Ss]3)://[^\s""'<>`\\|^]+")]
     private static partial Regex UrlStart();
+
+    [GeneratedRegex(@"(?<=\s|^)[""']?[\w./$\-{}]*/?[\w.$\-{}]+[""']?(?=\s|$)")]
+    private static partial Regex PathToken();
+
+    [GeneratedRegex(@"--bucket[= ]+[""']?(?<v>[^\s""']+)")]
+    private static partial Regex BucketArg();
+
+    [GeneratedRegex(@"--key[= ]+[""']?(?<v>[^\s""']+)")]
+    private static partial Regex KeyArg();
 }

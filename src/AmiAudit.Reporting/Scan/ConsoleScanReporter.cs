@@ -60,6 +60,9 @@ internal sealed class ConsoleScanReporter : IScanReporter
                 console.Write(Indented($"waived {Printable(ScanView.CaseName(f))} — {Printable(ScanView.WaiverText(f))}", Dim));
         }
 
+        foreach (var line in Evidence.TimelineView.ConsoleLines(result.Timeline))
+            console.Write(new Text(line + "\n"));
+
         foreach (var d in result.Diagnostics
                      .OrderBy(d => d.Source, StringComparer.Ordinal).ThenBy(d => d.Code, StringComparer.Ordinal)
                      .ThenBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal))

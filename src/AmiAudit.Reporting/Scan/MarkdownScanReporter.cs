@@ -130,6 +130,14 @@ internal sealed partial class MarkdownScanReporter : IScanReporter
                     ["rules"] = N(p.Rules), ["rulesText"] = p.Rules == 1 ? "1 rule" : $"{N(p.Rules)} rules",
                 })
                 .ToTemplateList(),
+            ["timeline"] = Evidence.TimelineView.Tail(result.Timeline, MaxTimeline).Shown
+                .Select(e => new TemplateObject
+                {
+                    ["when"] = Evidence.TimelineView.When(e), ["source"] = e.Source, ["subject"] = Evidence.TimelineView.Subject(e),
+                    ["event"] = Evidence.TimelineView.Event(e),
+                })
+                .ToTemplateList(),
+            ["timelineHidden"] = Evidence.TimelineView.Tail(result.Timeline, MaxTimeline).Hidden is var hidden and > 0 ? N(hidden) : "",
             ["hasFailures"] = summary.Failed > 0,
             ["failureGroups"] = ScanView.SeveritiesDescending
                 .Select(s => (Severity: s, Items: ordered.Where(f => f.Status == FindingStatus.Fail && f.Severity == s).Select(Item).ToTemplateList()))
@@ -176,6 +184,9 @@ internal sealed partial class MarkdownScanReporter : IScanReporter
             ["fingerprint"] = f.Fingerprint,
         };
     }
+
+    /// <summary>Timeline rows a Markdown report shows (the newest); the snapshot keeps them all.</summary>
+    private const int MaxTimeline = 100;
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -104,6 +104,28 @@ public class CpuParserTests
         rows[0].IsEna.ShouldBeTrue();
         rows[1].Name.ShouldBe("");
         rows[2].IsEna.ShouldBeFalse();
+        rows[0].EnaOwner.ShouldBe("enp39s0");
+        rows[0].EnaQueue.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Interrupts_copied_without_the_cpu_header_are_read_as_cpus_from_zero()
+    {
+        // amzn-drivers#316 pasted rows without the header line; the management vector names the device, not an interface.
+        var text = " 27:       1503          0          0          0   PCI-MSI 81920-edge      ena-mgmnt@pci:0000:00:05.0\r\n"
+                   + " 28:    9912233          0          0          0   PCI-MSI 81921-edge      eth0-Tx-Rx-0\n"
+                   + " 29:          0    8811021          0          0   PCI-MSI 81922-edge      eth0-Tx-Rx-1\n"
+                   + " 67:          0          0          0          0  PCI-MSIX-0000:27:00.0   2-edge\n";
+        var rows = InterruptsParser.Parse(text);
+        rows.Count.ShouldBe(4);
+        rows[0].Counts.Keys.ShouldBe([0, 1, 2, 3]);
+        rows[0].EnaOwner.ShouldBe("0000:00:05.0");
+        rows[0].EnaQueue.ShouldBeNull();
+        rows[2].Counts[1].ShouldBe(8811021);
+        rows[2].EnaOwner.ShouldBe("eth0");
+        rows[2].EnaQueue.ShouldBe(1);
+        rows[3].Name.ShouldBe("");
+        rows[3].EnaOwner.ShouldBeNull();
     }
 
     [Theory]

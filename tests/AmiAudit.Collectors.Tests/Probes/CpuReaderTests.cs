@@ -92,6 +92,22 @@ public class CpuReaderTests
         p.Samples.ShouldBe(1);
         p.Cores.Select(c => c.Cpu).ShouldBe([0, 5]);
         p.Cores.ShouldAllBe(c => c.SaturatedSeconds == 0 && c.TopProcesses.Count == 0);
+        // Not measured is unknown, never 0 — in the model and in the JSON a pipeline reads.
+        p.Cores.ShouldAllBe(c => c.Usr == null && c.Sys == null && c.Idle == null && c.Soft == null && c.Irq == null);
+        var json = AmiAudit.Core.Model.SnapshotJson.Serialize(new AmiAudit.Core.Model.Snapshot { Probes = new() { Cpu = p } });
+        using (var doc = System.Text.Json.JsonDocument.Parse(json))
+        {
+            foreach (var core in doc.RootElement.GetProperty("probes").GetProperty("cpu").GetProperty("cores").EnumerateArray())
+            {
+                foreach (var column in new[] { "usr", "sys", "irq", "soft", "idle", "nice", "iowait", "steal" })
+                    core.TryGetProperty(column, out _).ShouldBeFalse(column);
+                core.GetProperty("sinceBoot").GetProperty("sys").GetDouble().ShouldBeGreaterThan(0);
+            }
+        }
+        // What one read can say: shares since boot, mpstat's arithmetic against zero (cpu5: 250000 sys of 11899950 ticks).
+        var cpu5 = p.Cores.Single(c => c.Cpu == 5).SinceBoot.ShouldNotBeNull();
+        cpu5.Sys.ShouldBe(Math.Round(250000 * 100.0 / (500000 + 100 + 250000 + 11140000 + 600 + 0 + 9000 + 250), 2));
+        cpu5.Usr.ShouldBe(Math.Round(500000 * 100.0 / 11899950, 2));
     }
 
     [Theory]

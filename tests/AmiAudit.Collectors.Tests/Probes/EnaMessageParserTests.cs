@@ -31,7 +31,7 @@ public class EnaMessageParserTests
     [InlineData("ena 0000:00:05.0 eth0: Keep alive watchdog timeout.", EnaEventKind.KeepAliveTimeout, null)]
     [InlineData("ena 0000:00:05.0 eth0: Keep alive watchdog timeout, 6012 msecs since last keep alive.", EnaEventKind.KeepAliveTimeout, null)]
     [InlineData("ena 0000:00:05.0 eth0: Potential MSIX issue on Tx side Queue = 3. Reset the device", EnaEventKind.MsixIssue, 3)]
-    [InlineData("ena 0000:00:05.0 eth0: ENA admin queue is not in running state!", EnaEventKind.AdminQueueError, null)]
+    [InlineData("ena 0000:00:05.0 eth0: ENA admin queue is not in running state!", EnaEventKind.AdminQueueDown, null)]
     [InlineData("ena 0000:00:05.0 ens5: The ena device didn't send a completion for the admin cmd 11 status 0", EnaEventKind.AdminQueueError, null)]
     [InlineData("ena 0000:00:05.0: The ena device sent a completion but the driver didn't receive a MSI-X interrupt (cmd 3), autopolling mode is off", EnaEventKind.AdminQueueError, null)]
     [InlineData("ena 0000:00:05.0: Reg read timeout occurred", EnaEventKind.AdminQueueError, null)]
@@ -73,13 +73,16 @@ public class EnaMessageParserTests
 
     [Theory]
     [InlineData("mlx5_core 0000:3b:00.0 eth1: TX timeout on queue: 3")]
-    [InlineData("ena 0000:00:05.0 eth0: queue_0_tx_missed_tx: 0")]
     [InlineData("ena 0000:00:05.0 eth0: Trigger refill for ring 3")]
-    [InlineData("ena 0000:20:03.0 eth0: total_resets: 1")]
     [InlineData("ena 0000:20:03.0: ENA device version: 0.10")]
     [InlineData("NETDEV WATCHDOG: eth1 (mlx5_core): transmit queue 2 timed out")]
     [InlineData("e1000 0000:00:03.0 eth0: Reset adapter")]
     public void Negative_cases_are_not_events(string line) => P(line).ShouldBeNull();
+
+    [Theory]
+    [InlineData("ena 0000:00:05.0 eth0: queue_0_tx_missed_tx: 0")]
+    [InlineData("ena 0000:20:03.0 eth0: total_resets: 1")]
+    public void Stats_dump_lines_are_counters_not_events(string line) => P(line).ShouldNotBeNull().Kind.ShouldBe(EnaEventKind.StatsCounter);
 
     [Fact]
     public void Every_prefix_shape_of_corpus_7_2_yields_the_same_event()
@@ -102,8 +105,8 @@ public class EnaMessageParserTests
     [InlineData("6,2841,8123456789,-;ena 0000:20:03.0 eth0: Trigger reset is on", 8123.456789, LogTimeKind.Monotonic)]
     [InlineData("2026-03-03T12:00:01,123456+00:00 ena 0000:20:03.0 eth0: Trigger reset is on", 1772539201.123, LogTimeKind.Wall)]
     [InlineData("[Tue Mar  3 12:00:01 2026] ena 0000:20:03.0 eth0: Trigger reset is on", 1772539201.0, LogTimeKind.Wall)]
-    [InlineData("Mar  3 12:00:01 ip-10-1-2-3 kernel: [ 8123.456789] ena 0000:20:03.0 eth0: Trigger reset is on", null, LogTimeKind.Wall)]
-    [InlineData("Www Mar  3 12:00:01 2026 kern.crit kernel: ena 0000:20:03.0 eth0: Trigger reset is on", null, LogTimeKind.None)]
+    [InlineData("Mar  3 12:00:01 ip-10-1-2-3 kernel: [ 8123.456789] ena 0000:20:03.0 eth0: Trigger reset is on", null, LogTimeKind.WallNoYear)]
+    [InlineData("Www Mar  3 12:00:01 2026 kern.crit kernel: ena 0000:20:03.0 eth0: Trigger reset is on", 1772539201.0, LogTimeKind.Wall)]
     public void Timestamps_are_read_from_the_outermost_prefix(string line, double? seconds, LogTimeKind kind)
     {
         var l = KernelLogPrefix.Strip(line.Replace("Www", "Tue"));

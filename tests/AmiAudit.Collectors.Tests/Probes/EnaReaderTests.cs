@@ -64,10 +64,15 @@ public class EnaReaderTests
 
         probe.Interfaces.Select(i => i.Name).ShouldBe(["eth0", "ens5"], ignoreOrder: true);
         var eth0 = probe.Interfaces.Single(i => i.Name == "eth0");
-        // 0000:20:03.0: 2 "successfully" completions; 0000:00:05.0 (first seen as eth0): status 0, status -110, upstream "successfully".
-        // Both BDFs were first named eth0 in the log, so all completions land on eth0.
-        eth0.Resets.ShouldBe(14); // 14 "Trigger reset is on" lines (prefix variants) outnumber the 5 completions
-        eth0.ResetFailures.ShouldBe(3); // status -110, "Device reset failed", "Reset attempt failed"
+        // Both BDFs were first named eth0 in the log, so every completion lands on eth0. Resets are counted per episode:
+        // lines 1-8 (paused → trigger → completion) are one; the lone completion of line 9 another; each of the 13
+        // "Trigger reset is on" prefix variants (lines 10-22) a reset of its own (the timer prints it once per reset);
+        // 23-28 (paused, keep-alive, threshold, "Resetting the device", completion) one; the -110 completion one; the
+        // transmit time-out and its completion one; admin-queue + MSI-X end at "FW isn't responsive" (no reset); the
+        // failed destroy/restore pair one: 2 + 13 + 1 + 1 + 1 + 1 = 19.
+        eth0.Resets.ShouldBe(19);
+        eth0.ImpliedResets.ShouldBe(0);
+        eth0.ResetFailures.ShouldBe(2); // the -110 completion; "Device reset failed" + "Reset attempt failed" (one reset)
         eth0.TxTimeouts.ShouldBe(3); // TX q 5, TX q 3, "Transmit time out"
         eth0.MissingTxCompletions.ShouldBe(1);
         eth0.KeepAliveTimeouts.ShouldBe(1);
@@ -77,6 +82,8 @@ public class EnaReaderTests
         ens5.TxTimeouts.ShouldBe(1);
         ens5.MissingTxCompletions.ShouldBe(1);
         ens5.Reasons.ShouldContain("device requested reset");
+        ens5.Resets.ShouldBe(1); // paused, threshold, device request — and no reset line after them: implied
+        ens5.ImpliedResets.ShouldBe(1);
         probe.Status.ShouldBe("critical");
     }
 

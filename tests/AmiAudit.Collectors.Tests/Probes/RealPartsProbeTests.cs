@@ -152,14 +152,14 @@ public class RealPartsProbeTests(ITestOutputHelper output)
             cpu1.TopProcesses.ShouldNotBeEmpty();
             cpu1.TopProcesses[0].Comm.ShouldBe("dd");
             // Other jobs may share CPU 1 (nothing pins them away), but dd holds most of it.
-            cpu1.TopProcesses[0].Percent.ShouldBeGreaterThan(0.5 * (100 - cpu1.Idle));
+            cpu1.TopProcesses[0].Percent.ShouldBeGreaterThan(0.5 * (100 - cpu1.Idle.ShouldNotBeNull()));
 
             foreach (var core in new[] { cpu0, cpu1 })
             {
                 var (usr, sys, idle) = averages[core.Cpu];
-                core.Usr.ShouldBe(usr, 3, $"%usr CPU {core.Cpu}");
-                core.Sys.ShouldBe(sys, 3, $"%sys CPU {core.Cpu}");
-                core.Idle.ShouldBe(idle, 3, $"%idle CPU {core.Cpu}");
+                core.Usr.ShouldNotBeNull().ShouldBe(usr, 3, $"%usr CPU {core.Cpu}");
+                core.Sys.ShouldNotBeNull().ShouldBe(sys, 3, $"%sys CPU {core.Cpu}");
+                core.Idle.ShouldNotBeNull().ShouldBe(idle, 3, $"%idle CPU {core.Cpu}");
             }
         }
         finally

@@ -183,10 +183,10 @@ public static class IncidentFleet
         var coreReadings = Enumerable.Range(0, cores).Select(c => sick && c == 39
             ? new CoreReading
             {
-                Cpu = 39, Usr = 1.2, Sys = 71.5, Soft = 4.1, Idle = 23.2, SaturatedSeconds = 7,
+                Cpu = 39, Usr = 1.2, Sys = 71.5, Soft = 4.1, Idle = 23.2, Nice = 0, Iowait = 0, Irq = 0, Steal = 0, SaturatedSeconds = 7,
                 TopProcesses = [new ProcessShare { Pid = 2817, Comm = "kubelet", Percent = 92 }, new ProcessShare { Pid = 1203, Comm = "dockerd", Percent = 4.1 }],
             }
-            : new CoreReading { Cpu = c, Usr = 6.0 + c % 5, Sys = 2.0 + c % 3, Soft = 0.3, Idle = 91.7 - c % 5 - c % 3, SaturatedSeconds = 0 }).ToList();
+            : new CoreReading { Cpu = c, Usr = 6.0 + c % 5, Sys = 2.0 + c % 3, Soft = 0.3, Idle = 91.7 - c % 5 - c % 3, Nice = 0, Iowait = 0, Irq = 0, Steal = 0, SaturatedSeconds = 0 }).ToList();
         return new ProbeFacts
         {
             Memcg = sick

@@ -10,7 +10,7 @@ public sealed class BuiltInPolicyTests
         var result = PolicyLoader.Load(PolicyTestSupport.BuiltInSources(), null);
         result.Errors.ShouldBeEmpty(string.Join("\n", result.Errors));
         result.Policies.Single(p => p.Name == "k8s-node-baseline").Rules.Select(r => r.Id).ShouldBe(
-            ["ECS-001", "UNIT-001", "UNIT-001-COND", "UNIT-002", "UNIT-002-COND", "UNIT-003", "KUBELET-001", "CLOUDINIT-001", "CONTAINER-001"], ignoreOrder: true);
+            ["ECS-001", "UNIT-001", "UNIT-001-COND", "UNIT-002", "UNIT-002-COND", "UNIT-003", "KUBELET-001", "KUBELET-002", "CLOUDINIT-001", "CONTAINER-001"], ignoreOrder: true);
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public sealed class PolicyEvaluatorTests
         var r = PolicyEvaluator.Evaluate(s, BuiltIn(), null, Options("custom-name"));
         r.TargetName.ShouldBe("custom-name");
         r.Target.Hostname.ShouldBe("img-1");
-        r.Policies.Single(p => p.Name == "k8s-node-baseline").Rules.ShouldBe(9);
+        r.Policies.Single(p => p.Name == "k8s-node-baseline").Rules.ShouldBe(10);
         r.Diagnostics.Single().Code.ShouldBe("fifo-skipped");
         r.Findings.ShouldAllBe(f => f.Target == "custom-name");
     }

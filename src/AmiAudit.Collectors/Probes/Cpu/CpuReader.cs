@@ -35,9 +35,11 @@ public static class CpuReader
 
         if (options.Window <= TimeSpan.Zero || options.Interval <= TimeSpan.Zero)
         {
+            // No window: the window columns stay null (unknown, not 0); since-boot shares are what one read can say.
             var single = first.Keys.Select(cpu => new CoreReading
             {
                 Cpu = cpu,
+                SinceBoot = SinceBoot(first[cpu]),
                 NetRxSoftirqs = softStart?.GetValueOrDefault(cpu),
                 EnaIrqs = irqs.GetValueOrDefault(cpu) ?? [],
             }).ToList();
@@ -92,6 +94,18 @@ public static class CpuReader
         }
         var status = cores.Any(c => c.SaturatedSeconds > 0) ? "problem" : "ok";
         return new CpuProbe { Status = status, WindowSeconds = Round(windowSeconds), Samples = samples.Count, Cores = cores, Detail = Detail(problems) };
+    }
+
+    /// <summary>mpstat's arithmetic from boot (all counters against zero); null for a CPU with no ticks yet.</summary>
+    internal static CpuShares? SinceBoot(CpuTimes t)
+    {
+        if (t.User + t.Nice + t.System + t.Idle + t.Iowait + t.Irq + t.Softirq + t.Steal == 0) return null;
+        var p = MpstatMath.Interval(default, t);
+        return new CpuShares
+        {
+            Usr = Round(p.Usr), Nice = Round(p.Nice), Sys = Round(p.Sys), Iowait = Round(p.Iowait),
+            Irq = Round(p.Irq), Soft = Round(p.Soft), Steal = Round(p.Steal), Idle = Round(p.Idle),
+        };
     }
 
     /// <summary>cpu → processes by share of that core, highest first (ties by pid).</summary>

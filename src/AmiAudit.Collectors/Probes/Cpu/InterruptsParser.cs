@@ -7,6 +7,13 @@ namespace AmiAudit.Collectors.Probes.Cpu;
 public sealed record IrqRow(string Irq, SortedDictionary<int, long> Counts, string Name)
 {
     public bool IsEna => InterruptsParser.IsEnaName(Name);
+
+    /// <summary>The ENA interface a queue vector serves ("eth0" for eth0-Tx-Rx-3), or the PCI address of a
+    /// management vector ("0000:00:05.0" for ena-mgmnt@pci:0000:00:05.0); null for other rows.</summary>
+    public string? EnaOwner => InterruptsParser.EnaOwner(Name).Owner;
+
+    /// <summary>The queue index of an "&lt;if&gt;-Tx-Rx-&lt;n&gt;" vector; null for the management vector and other rows.</summary>
+    public int? EnaQueue => InterruptsParser.EnaOwner(Name).Queue;
 }
 
 /// <summary>
@@ -20,6 +27,18 @@ public static partial class InterruptsParser
 
     public static bool IsEnaName(string name) => name.Length > 0 && EnaName().IsMatch(name);
 
+    [GeneratedRegex(@"^(?:(?<if>\S+)-Tx-Rx-(?<q>\d+)|ena-mgmnt@(?:pci:)?(?<bdf>\S+))$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnaParts();
+
+    internal static (string? Owner, int? Queue) EnaOwner(string name)
+    {
+        var m = name.Length > 0 ? EnaParts().Match(name) : Match.Empty;
+        if (!m.Success) return (null, null);
+        return m.Groups["if"].Success
+            ? (m.Groups["if"].Value, int.TryParse(m.Groups["q"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q : null)
+            : (m.Groups["bdf"].Value.ToLowerInvariant(), null);
+    }
+
     public static List<int> ParseCpuHeader(string header)
     {
         var cpus = new List<int>();
@@ -29,13 +48,22 @@ public static partial class InterruptsParser
         return cpus;
     }
 
+    /// <summary>Rows of the table. The "CPU0 CPU1 …" header names the online CPUs; a copy without it (cut from a
+    /// report) is read as CPUs 0…n−1, n being the count columns of its widest row.</summary>
     public static List<IrqRow> Parse(string text)
     {
         var rows = new List<IrqRow>();
-        var lines = text.Split('\n');
+        var lines = text.Replace("\r", "", StringComparison.Ordinal).Split('\n');
         if (lines.Length == 0) return rows;
         var cpus = ParseCpuHeader(lines[0]);
-        foreach (var line in lines.Skip(1))
+        var body = lines.Skip(1);
+        if (cpus.Count == 0)
+        {
+            body = lines;
+            var widest = lines.Select(CountColumns).DefaultIfEmpty(0).Max();
+            cpus = [.. Enumerable.Range(0, widest)];
+        }
+        foreach (var line in body)
         {
             var colon = line.IndexOf(':');
             if (colon <= 0) continue;
@@ -60,6 +88,23 @@ public static partial class InterruptsParser
             rows.Add(new IrqRow(irq, counts, name));
         }
         return rows;
+    }
+}
+
+public static partial class InterruptsParser
+{
+    /// <summary>Leading count columns of one row ("  28:    9912233          0   PCI-MSI …" → 2).</summary>
+    private static int CountColumns(string line)
+    {
+        var colon = line.IndexOf(':');
+        if (colon <= 0) return 0;
+        var n = 0;
+        foreach (var tok in line[(colon + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!tok.All(char.IsAsciiDigit)) break;
+            n++;
+        }
+        return n;
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AmiAudit.Collectors.Live.Process;
 using AmiAudit.Core.Model;
 
@@ -36,25 +35,15 @@ public static class EnaReader
             : KernelLogReader.Read(host, options.KernelLogFile, options.Runner);
         if (log.Error is not null) problems.Add(log.Error);
         if (log.SkippedOverlong > 0) problems.Add($"{log.SkippedOverlong} over-long kernel-log line(s) skipped");
-        var events = log.Lines.Select(EnaMessageParser.Parse).OfType<EnaEvent>().ToList();
+        var aggregator = new EnaAggregator();
+        foreach (var n in nics) aggregator.AddInterface(n.Name, n.PciAddress);
+        foreach (var line in log.Lines)
+            if (EnaMessageParser.Parse(line) is { } e) aggregator.Add(e);
 
-        if (nics.Count == 0 && events.Count == 0)
+        if (nics.Count == 0 && aggregator.Count == 0)
             return new EnaProbe { Status = "not-applicable", KernelLogSource = log.Source, Detail = Detail(problems) ?? "no interface uses the ena driver" };
 
-        // BDF → interface: sysfs first, then whatever the log itself says.
-        var byBdf = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var n in nics) if (n.PciAddress is not null) byBdf[n.PciAddress] = n.Name;
-        foreach (var e in events) if (e.Bdf is not null && e.Interface is not null) byBdf.TryAdd(e.Bdf, e.Interface);
-
-        var interfaces = new SortedDictionary<string, Builder>(StringComparer.Ordinal);
-        foreach (var n in nics) interfaces[n.Name] = new Builder(n.Name, n.PciAddress);
-        foreach (var e in events)
-        {
-            var name = e.Interface ?? (e.Bdf is not null && byBdf.TryGetValue(e.Bdf, out var mapped) ? mapped : e.Bdf ?? "unknown");
-            if (!interfaces.TryGetValue(name, out var b)) interfaces[name] = b = new Builder(name, e.Bdf);
-            b.Add(e);
-        }
-
+        var counters = new Dictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
         if (options.RunEthtool)
         {
             foreach (var n in nics)
@@ -63,25 +52,29 @@ public static class EnaReader
                 var r = options.Runner.Run(request);
                 if (r.StartError is not null) { AddOnce(problems, $"ENA counters unavailable: {r.Describe(request)}"); break; }
                 if (!r.Succeeded) { AddOnce(problems, r.Describe(request)); continue; }
-                interfaces[n.Name].Counters = EthtoolStatsParser.Parse(r.Stdout);
+                counters[n.Name] = EthtoolStatsParser.Parse(r.Stdout);
             }
         }
 
-        var built = interfaces.Values.Select(b => b.Build()).ToList();
-        var status = built.Any(i => i.ResetFailures > 0 || i.Resets >= 3) ? "critical"
-            : built.Any(i => i.Resets > 0 || i.TxTimeouts > 0 || i.MissingTxCompletions > 0 || i.KeepAliveTimeouts > 0
-                             || i.AdminQueueErrors > 0 || i.NetdevWatchdogs > 0
-                             || i.Counters.Any(kv => kv.Key.EndsWith("_allowance_exceeded", StringComparison.Ordinal) && kv.Value > 0)) ? "problem"
-            : "ok";
+        var (built, _, _) = aggregator.Build(counters);
         return new EnaProbe
         {
-            Status = status,
+            Status = StatusOf(built),
             Interfaces = built,
             KernelLogSource = log.Source,
             KernelLogSpanSeconds = Span(log.Lines),
             Detail = Detail(problems),
         };
     }
+
+    /// <summary>critical on any failed reset or ≥ 3 resets; problem on any reset (implied ones too), TX timeout,
+    /// missing completions, keep-alive timeout, admin error, watchdog or exceeded allowance; else ok.</summary>
+    public static string StatusOf(IReadOnlyList<EnaInterface> built) =>
+        built.Any(i => i.ResetFailures > 0 || i.Resets >= 3) ? "critical"
+        : built.Any(i => i.Resets > 0 || i.TxTimeouts > 0 || i.MissingTxCompletions > 0 || i.KeepAliveTimeouts > 0
+                         || i.AdminQueueErrors > 0 || i.NetdevWatchdogs > 0 || i.NapiStarvedEvents > 0
+                         || i.Counters.Any(kv => kv.Key.EndsWith("_allowance_exceeded", StringComparison.Ordinal) && kv.Value > 0)) ? "problem"
+        : "ok";
 
     internal static double? Span(List<KernelLogLine> lines)
     {
@@ -97,75 +90,4 @@ public static class EnaReader
     }
 
     private static string? Detail(List<string> problems) => problems.Count > 0 ? string.Join("; ", problems) : null;
-
-    private sealed class Builder(string name, string? pci)
-    {
-        private readonly List<string> reasons = [];
-        private long completed, triggers, failures, txTimeouts, missing, keepAlive, admin, watchdogs;
-        private string? version;
-
-        public SortedDictionary<string, long> Counters { get; set; } = new(StringComparer.Ordinal);
-
-        public void Add(EnaEvent e)
-        {
-            switch (e.Kind)
-            {
-                case EnaEventKind.TxPaused:
-                    txTimeouts++;
-                    Reason($"TX q {e.Queue} paused");
-                    if (e.NapiScheduled is { } s) Reason(s ? "napi scheduled but not run" : "napi not scheduled");
-                    break;
-                case EnaEventKind.NapiStarved: Reason("napi starved"); break;
-                case EnaEventKind.TransmitTimeout: txTimeouts++; Reason("transmit timeout"); break;
-                case EnaEventKind.TxTimeoutInvalidQueue: txTimeouts++; Reason($"TX timeout on invalid q {e.Queue}"); break;
-                case EnaEventKind.MissingTxThreshold:
-                    missing++;
-                    Reason(e.Queue is { } q ? $"missing TX completions q {q}" : "missing TX completions");
-                    break;
-                case EnaEventKind.MissingTxPacket: break; // one line per packet; the threshold line is the event
-                case EnaEventKind.NoCompletionDescriptors: Reason($"no completions in CQ {e.Queue}"); break;
-                case EnaEventKind.CompletionDescriptorsFound: Reason($"missed interrupt CQ {e.Queue}"); break;
-                case EnaEventKind.KeepAliveTimeout: keepAlive++; Reason("keep-alive timeout"); break;
-                case EnaEventKind.MsixIssue: Reason($"MSI-X issue q {e.Queue}"); break;
-                case EnaEventKind.AdminQueueError: admin++; Reason("admin queue error"); break;
-                case EnaEventKind.FwUnresponsive: Reason("firmware unresponsive"); break;
-                case EnaEventKind.TriggerReset: triggers++; break;
-                case EnaEventKind.Resetting: break;
-                case EnaEventKind.ResetCompleted:
-                    completed++;
-                    if (e.Status is not (null or 0)) { failures++; Reason($"reset status {e.Status}"); }
-                    version = e.DriverVersion ?? version;
-                    break;
-                case EnaEventKind.ResetFailed: failures++; Reason("reset failed"); break;
-                case EnaEventKind.DeviceRequestedReset: Reason("device requested reset"); break;
-                case EnaEventKind.NetdevWatchdog: watchdogs++; Reason($"netdev watchdog q {e.Queue}"); break;
-            }
-        }
-
-        private void Reason(string r)
-        {
-            if (!reasons.Contains(r) && reasons.Count < 8) reasons.Add(r);
-        }
-
-        public EnaInterface Build()
-        {
-            var allowances = Counters.Where(kv => kv.Key.EndsWith("_allowance_exceeded", StringComparison.Ordinal) && kv.Value > 0)
-                .Select(kv => $"{kv.Key[..^"_allowance_exceeded".Length]} allowance exceeded {kv.Value.ToString("N0", CultureInfo.InvariantCulture)}");
-            return new EnaInterface
-            {
-                Name = name,
-                PciAddress = pci,
-                DriverVersion = version,
-                Resets = Math.Max(completed, triggers),
-                ResetFailures = failures,
-                TxTimeouts = txTimeouts,
-                MissingTxCompletions = missing,
-                KeepAliveTimeouts = keepAlive,
-                AdminQueueErrors = admin,
-                NetdevWatchdogs = watchdogs,
-                Reasons = [.. reasons, .. allowances],
-                Counters = Counters,
-            };
-        }
-    }
 }

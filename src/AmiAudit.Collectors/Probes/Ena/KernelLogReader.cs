@@ -53,11 +53,24 @@ public static class KernelLogReader
         var stats = new LineStats();
         var lines = new List<KernelLogLine>();
         bool? json = null;
+        bool? export = null;
+        double? exportTime = null;
         foreach (var raw in BoundedReader.ReadLines(stream, MaxLine, stats))
         {
             var line = raw.Trim();
             if (line.Length == 0) continue;
             json ??= line[0] == '{';
+            export ??= line.StartsWith("__CURSOR=", StringComparison.Ordinal) || line.StartsWith("__REALTIME_TIMESTAMP=", StringComparison.Ordinal);
+            if (export == true)
+            {
+                // journalctl -o export: KEY=value lines, a blank line between records.
+                if (line.StartsWith("__REALTIME_TIMESTAMP=", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan("__REALTIME_TIMESTAMP=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var us))
+                    exportTime = us / 1e6;
+                else if (line.StartsWith("MESSAGE=", StringComparison.Ordinal))
+                    lines.Add(new KernelLogLine(line["MESSAGE=".Length..], exportTime, exportTime is null ? LogTimeKind.None : LogTimeKind.Wall));
+                continue;
+            }
             if (json == true)
             {
                 if (ParseJournalJson(line) is { } j) lines.Add(j);
@@ -67,9 +80,13 @@ public static class KernelLogReader
                 // journalctl banners ("-- Boot … --", "-- No entries --")
             }
             else if (line[0] == '{' && ParseJournalJson(line) is { } mixed) lines.Add(mixed); // a JSON record pasted into a text log
-            else lines.Add(KernelLogPrefix.Strip(line));
+            else
+            {
+                // Records a paste ran together are split; a message a report wrapped is joined again below.
+                foreach (var piece in LogLineSplitter.Split(line)) lines.Add(KernelLogPrefix.Strip(piece));
+            }
         }
-        return new KernelLog(source, lines, null, stats.SkippedOverlong, stats.Binary);
+        return new KernelLog(source, json == true || export == true ? lines : WrappedLines.Join(lines), null, stats.SkippedOverlong, stats.Binary);
     }
 
     private static KernelLog FromJournalctl(HostPaths host, IProcessRunner runner)
