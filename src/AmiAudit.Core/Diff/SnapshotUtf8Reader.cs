@@ -60,6 +60,7 @@ public static class SnapshotUtf8Reader
         List<BinaryFact>? binaries = null;
         PackageFacts? packages = null;
         ProbeFacts? probes = null;
+        Ec2Facts? ec2 = null;
         List<Diagnostic>? diagnostics = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
@@ -77,6 +78,8 @@ public static class SnapshotUtf8Reader
                 case "binaries": binaries = List(ref r, ReadBinary); break;
                 case "packages": packages = ReadPackages(ref r); break;
                 case "probes": probes = IsNull(ref r) ? null : ReadProbes(ref r); break;
+                // Small and one per EC2 snapshot: the generated serializer itself reads it, so it agrees by construction.
+                case "ec2": ec2 = JsonSerializer.Deserialize(ref r, SnapshotJson.Info<Ec2Facts>(SnapshotJson.Options)); break;
                 case "diagnostics": diagnostics = List(ref r, ReadDiagnostic); break;
                 default: r.Skip(); break;
             }
@@ -84,7 +87,7 @@ public static class SnapshotUtf8Reader
         return new Snapshot
         {
             Schema = schema ?? throw new NotSure(), Target = target ?? throw new NotSure(), Os = os, Systemd = systemd ?? throw new NotSure(), Containers = containers ?? throw new NotSure(),
-            Bootstrap = bootstrap ?? throw new NotSure(), Binaries = binaries ?? throw new NotSure(), Packages = packages ?? throw new NotSure(), Probes = probes, Diagnostics = diagnostics ?? throw new NotSure(),
+            Bootstrap = bootstrap ?? throw new NotSure(), Binaries = binaries ?? throw new NotSure(), Packages = packages ?? throw new NotSure(), Probes = probes, Ec2 = ec2, Diagnostics = diagnostics ?? throw new NotSure(),
         };
     }
 

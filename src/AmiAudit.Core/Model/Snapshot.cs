@@ -29,13 +29,15 @@ public sealed record Snapshot
     public PackageFacts Packages { get; init; } = new();
     /// <summary>Live health probes (memcg, ENA, per-core CPU); absent for an offline image root.</summary>
     public ProbeFacts? Probes { get; init; }
+    /// <summary>EC2 API facts (instance, AMI, launch template, user data encoding); only for target.kind "ec2".</summary>
+    public Ec2Facts? Ec2 { get; init; }
     /// <summary>What each collector could not do: skipped paths, unavailable sources. Never fatal.</summary>
     public List<Diagnostic> Diagnostics { get; init; } = [];
 }
 
 public sealed record TargetInfo
 {
-    /// <summary>image-root | live | fixture</summary>
+    /// <summary>image-root | live | ec2 | fixture</summary>
     public string Kind { get; init; } = "image-root";
     public string? Hostname { get; init; }
     public string? ImageId { get; init; }
