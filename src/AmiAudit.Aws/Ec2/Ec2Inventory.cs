@@ -19,6 +19,8 @@ public sealed record InventoryRequest
     public bool ZoneClientSideOnly { get; init; }
     public DateTimeOffset Now { get; init; }
     public string? Version { get; init; }
+    /// <summary>instance-state-name values when no filter names a state: everything but terminated instances.</summary>
+    public IReadOnlyList<string> States { get; init; } = ["pending", "running", "stopping", "stopped"];
 }
 
 /// <summary>
@@ -43,6 +45,25 @@ public sealed class Ec2Inventory(AwsSession session)
 
     public async IAsyncEnumerable<Snapshot> CollectAsync(InventoryRequest request, [EnumeratorCancellation] CancellationToken cancel)
     {
+        await foreach (var instances in InstancePagesAsync(request, cancel).ConfigureAwait(false))
+        {
+            await LoadImages(instances, cancel).ConfigureAwait(false);
+            await LoadInstanceTypes(instances, cancel).ConfigureAwait(false);
+            await LoadTemplates(instances, cancel).ConfigureAwait(false);
+            foreach (var i in instances)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var image = i.ImageId is { } id ? _images.GetValueOrDefault(id) : null;
+                var ena = i.InstanceType?.Value is { } type ? _typeEna.GetValueOrDefault(type) : null;
+                yield return SnapshotBuilder.Build(i, image, ena, TemplateOf(i), session.Region, request.Now, request.Version);
+            }
+        }
+    }
+
+    /// <summary>The instances <paramref name="request"/> selects, one DescribeInstances page at a time (sorted by id
+    /// within a page). Also what <c>fleet collect --ssm</c> resolves its targets with.</summary>
+    public async IAsyncEnumerable<List<Instance>> InstancePagesAsync(InventoryRequest request, [EnumeratorCancellation] CancellationToken cancel)
+    {
         var zone = request.AvailabilityZone;
         var filters = new List<ApiFilterSpec>();
         foreach (var f in request.Filters)
@@ -57,7 +78,7 @@ public sealed class Ec2Inventory(AwsSession session)
             filters.Add(new ApiFilterSpec(f.Name, f.Values));
         }
         if (!filters.Any(f => f.Name == "instance-state-name"))
-            filters.Add(new ApiFilterSpec("instance-state-name", ["pending", "running", "stopping", "stopped"]));
+            filters.Add(new ApiFilterSpec("instance-state-name", request.States));
 
         if (zone is not null && !request.ZoneClientSideOnly)
         {
@@ -75,20 +96,10 @@ public sealed class Ec2Inventory(AwsSession session)
                 NextToken = token,
             }, ct), cancel).ConfigureAwait(false);
             Pages++;
-            var instances = page.Reservations.SelectMany(r => r.Instances)
+            yield return page.Reservations.SelectMany(r => r.Instances)
                 .Where(i => zone is null || string.Equals(i.Placement?.AvailabilityZone, zone, StringComparison.Ordinal))
                 .OrderBy(i => i.InstanceId, StringComparer.Ordinal)
                 .ToList();
-            await LoadImages(instances, cancel).ConfigureAwait(false);
-            await LoadInstanceTypes(instances, cancel).ConfigureAwait(false);
-            await LoadTemplates(instances, cancel).ConfigureAwait(false);
-            foreach (var i in instances)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var image = i.ImageId is { } id ? _images.GetValueOrDefault(id) : null;
-                var ena = i.InstanceType?.Value is { } type ? _typeEna.GetValueOrDefault(type) : null;
-                yield return SnapshotBuilder.Build(i, image, ena, TemplateOf(i), session.Region, request.Now, request.Version);
-            }
             token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
         } while (token is not null);
     }
