@@ -50,6 +50,9 @@ public static class SnapshotBuilder
                 CollectedAt = now,
                 AmiauditVersion = version,
             },
+            // The API sees neither units nor packages: say so, rather than "none installed".
+            Systemd = new SystemdFacts { Available = false },
+            Packages = new PackageFacts { Available = false },
             Bootstrap = bootstrap,
             Ec2 = new Ec2Facts
             {
