@@ -21,6 +21,8 @@ public sealed record InventoryRequest
     public string? Version { get; init; }
     /// <summary>instance-state-name values when no filter names a state: everything but terminated instances.</summary>
     public IReadOnlyList<string> States { get; init; } = ["pending", "running", "stopping", "stopped"];
+    /// <summary>DescribeInstances MaxResults (5–1000). Smaller pages only in tests (AMIAUDIT_EC2_PAGE_SIZE).</summary>
+    public int PageSize { get; init; } = 1000;
 }
 
 /// <summary>
@@ -92,7 +94,7 @@ public sealed class Ec2Inventory(AwsSession session)
             var page = await session.Call("EC2 DescribeInstances", ct => session.Ec2.DescribeInstancesAsync(new DescribeInstancesRequest
             {
                 Filters = [.. filters.Select(f => f.ToApi())],
-                MaxResults = 1000,
+                MaxResults = Math.Clamp(request.PageSize, 5, 1000),
                 NextToken = token,
             }, ct), cancel).ConfigureAwait(false);
             Pages++;

@@ -257,9 +257,12 @@ public sealed class FleetRun(AwsSession session, TimeProvider clock)
 
     private static string? ExitText(int? code) => code is null or -1 ? null : $"exit {code}";
 
-    /// <summary>An endpoint that does not implement the operation (moto: ListCommandInvocations, DescribeInstanceInformation).</summary>
+    /// <summary>An endpoint that does not implement the operation: 501/404, an unknown-operation code, or a 500 that
+    /// carries no AWS error code at all (an HTML page — moto for ListCommandInvocations and DescribeInstanceInformation).
+    /// SSM's own 500s carry a code (InternalServerError) and stay failures.</summary>
     private static bool NotImplemented(AwsFailure e) =>
         e.InnerException is Amazon.Runtime.AmazonServiceException s
         && (s.StatusCode is System.Net.HttpStatusCode.NotImplemented or System.Net.HttpStatusCode.NotFound
-            || s.ErrorCode is "InvalidAction" or "NotImplemented" or "UnknownOperationException" or "UnknownOperation");
+            || s.ErrorCode is "InvalidAction" or "NotImplemented" or "UnknownOperationException" or "UnknownOperation"
+            || (s.StatusCode == System.Net.HttpStatusCode.InternalServerError && string.IsNullOrEmpty(s.ErrorCode)));
 }

@@ -30,7 +30,7 @@ public sealed class StoredObjectException(string uri, string reason) : Exception
 /// GET, the decompressed bytes while inflating — a gzip bomb or a 5 GB log someone dropped under the prefix costs
 /// one capped read, never the memory.
 /// </summary>
-public sealed class SnapshotStore(AwsSession session)
+public sealed class SnapshotStore(AwsSession session, long maxSnapshotBytes = SnapshotStore.MaxSnapshotBytes)
 {
     /// <summary>Same cap as a snapshot file read from disk.</summary>
     public const long MaxSnapshotBytes = 256L * 1024 * 1024;
@@ -86,7 +86,7 @@ public sealed class SnapshotStore(AwsSession session)
     }
 
     /// <summary>Every object under <paramref name="prefix"/>, one ListObjectsV2 page (≤1,000 keys) at a time, in key order.</summary>
-    public async IAsyncEnumerable<StoredObject> ListAsync(S3Uri prefix, [EnumeratorCancellation] CancellationToken cancel)
+    public async IAsyncEnumerable<StoredObject> ListAsync(S3Uri prefix, [EnumeratorCancellation] CancellationToken cancel, int pageSize = 1000)
     {
         string? token = null;
         do
@@ -96,6 +96,7 @@ public sealed class SnapshotStore(AwsSession session)
                 BucketName = prefix.Bucket,
                 Prefix = prefix.Key,
                 ContinuationToken = token,
+                MaxKeys = pageSize,
             }, ct), cancel).ConfigureAwait(false);
             foreach (var o in page.S3Objects ?? [])
                 if (!o.Key.EndsWith('/')) yield return new StoredObject(prefix.Child(o.Key), o.Size ?? 0);
@@ -107,7 +108,7 @@ public sealed class SnapshotStore(AwsSession session)
     /// for an object that cannot be one of ours, <see cref="AwsFailure"/> when S3 itself fails.</summary>
     public async Task<byte[]> ReadAsync(S3Uri uri, long? listedSize, CancellationToken cancel)
     {
-        if (listedSize > MaxSnapshotBytes) throw new StoredObjectException(uri.ToString(), $"larger than {MaxSnapshotBytes / 1024 / 1024} MiB; not a snapshot");
+        if (listedSize > maxSnapshotBytes) throw new StoredObjectException(uri.ToString(), $"larger than {Size(maxSnapshotBytes)}; not a snapshot");
         GetObjectResponse response;
         try
         {
@@ -119,14 +120,14 @@ public sealed class SnapshotStore(AwsSession session)
         }
         using (response)
         {
-            if (response.ContentLength > MaxSnapshotBytes) throw new StoredObjectException(uri.ToString(), $"larger than {MaxSnapshotBytes / 1024 / 1024} MiB; not a snapshot");
-            var raw = await ReadCapped(response.ResponseStream, MaxSnapshotBytes, uri, cancel).ConfigureAwait(false);
+            if (response.ContentLength > maxSnapshotBytes) throw new StoredObjectException(uri.ToString(), $"larger than {Size(maxSnapshotBytes)}; not a snapshot");
+            var raw = await ReadCapped(response.ResponseStream, maxSnapshotBytes, uri, cancel).ConfigureAwait(false);
             if (raw.Length >= 2 && raw[0] == 0x1f && raw[1] == 0x8b)
             {
                 await using var gz = new GZipStream(new MemoryStream(raw, writable: false), CompressionMode.Decompress);
                 try
                 {
-                    return await ReadCapped(gz, MaxSnapshotBytes, uri, cancel).ConfigureAwait(false);
+                    return await ReadCapped(gz, maxSnapshotBytes, uri, cancel).ConfigureAwait(false);
                 }
                 catch (InvalidDataException e)
                 {
@@ -139,6 +140,8 @@ public sealed class SnapshotStore(AwsSession session)
         }
     }
 
+    private static string Size(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / 1024 / 1024} MiB" : $"{bytes} bytes";
+
     private static async Task<byte[]> ReadCapped(Stream stream, long cap, S3Uri uri, CancellationToken cancel)
     {
         using var buffer = new MemoryStream();
@@ -147,7 +150,7 @@ public sealed class SnapshotStore(AwsSession session)
         {
             var n = await stream.ReadAsync(chunk, cancel).ConfigureAwait(false);
             if (n == 0) break;
-            if (buffer.Length + n > cap) throw new StoredObjectException(uri.ToString(), $"larger than {cap / 1024 / 1024} MiB (decompressed); not a snapshot");
+            if (buffer.Length + n > cap) throw new StoredObjectException(uri.ToString(), $"larger than {Size(cap)} (decompressed); not a snapshot");
             buffer.Write(chunk, 0, n);
         }
         return buffer.ToArray();

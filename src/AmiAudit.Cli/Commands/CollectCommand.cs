@@ -99,7 +99,7 @@ public sealed class CollectCommand : IVerb
             var count = 0;
             try
             {
-                await foreach (var snapshot in inventory.CollectAsync(new InventoryRequest { Filters = filters, Now = context.Now, Version = Version }, cancel).ConfigureAwait(false))
+                await foreach (var snapshot in inventory.CollectAsync(new InventoryRequest { Filters = filters, Now = context.Now, Version = Version, PageSize = PageSize(context) }, cancel).ConfigureAwait(false))
                 {
                     context.Interruption.ThrowIfRequested();
                     await sink.AddAsync(snapshot, cancel).ConfigureAwait(false);
@@ -120,6 +120,10 @@ public sealed class CollectCommand : IVerb
             return ExitCodes.Passed;
         }).GetAwaiter().GetResult();
     }
+
+    /// <summary>AMIAUDIT_EC2_PAGE_SIZE: DescribeInstances page size (tests use small pages to see pagination and partial results).</summary>
+    internal static int PageSize(CliContext context) =>
+        context.Environment.TryGetValue("AMIAUDIT_EC2_PAGE_SIZE", out var v) && int.TryParse(v, out var n) ? n : 1000;
 
     private static string? Version => typeof(CollectCommand).Assembly.GetName().Version?.ToString(3);
 
