@@ -113,6 +113,16 @@ public static partial class Program
             case OutputException output:
                 context.Diagnostic($"amiaudit: {output.Message}");
                 return ExitCodes.IoError;
+            // AWS unreachable, refused or throttled past its retries: exit 4 with one line, never 70 (docs/aws.md).
+            case AmiAudit.Aws.Plumbing.AwsFailure aws:
+                context.Diagnostic($"amiaudit: {aws.Message}");
+                return ExitCodes.CollectionFailed;
+            case AmiAudit.Aws.Plumbing.AwsConfigurationException config:
+                context.Diagnostic($"amiaudit: {config.Message}");
+                return ExitCodes.Usage;
+            case Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException:
+                context.Diagnostic($"amiaudit: {AmiAudit.Aws.Plumbing.AwsFailure.From(e, "AWS", null).Message}");
+                return ExitCodes.CollectionFailed;
             default:
                 context.Diagnostic($"amiaudit: internal error: {e.GetType().Name}: {e.Message}");
                 context.Diagnostic("This is a bug; please report it with the command line and this output.");

@@ -22,7 +22,7 @@ public sealed class DiffCommand : IVerb
     {
         var sides = new Argument<string[]>("sides")
         {
-            Description = "Two sides: snapshot file, directory of snapshots, image root, 'live' (this running host), or environment name from amiaudit.yaml.",
+            Description = "Two sides: snapshot file, directory of snapshots, image root, 'live' (this running host), ec2:<az> (EC2 inventory of a zone), s3://bucket/prefix/ (stored snapshots), or environment name from amiaudit.yaml.",
             Arity = new ArgumentArity(0, 2),
         };
         var format = new Option<string>("--format", "-f")
@@ -40,14 +40,19 @@ public sealed class DiffCommand : IVerb
         var ignore = new Option<string[]>("--ignore") { Description = "Ignore fact keys matching this glob (repeatable), e.g. 'package/**', 'unit/*/restarts'." };
         var config = new Option<string?>("--config") { Description = "amiaudit.yaml with 'environments: { NAME: { snapshots: PATH } | { root: DIR } | { live: true } }'. Default: ./amiaudit.yaml if present." };
         var roots = new Option<string[]>("--root", "-r") { Description = "An image root as a side: give --root twice (old, new), or once with one other side (the root is side A)." };
+        var filter = new Option<string[]>("--filter") { Description = "For ec2:<az> sides: an EC2 filter NAME=VALUE[,VALUE…] (repeatable), e.g. tag:eks:cluster-name=ml." };
+        var aws = new AwsCli();
 
         var command = new Command("diff", "Compare two 'identical' environments: ranked divergences and the causal chain behind them.\n\n" +
             "Examples:\n  amiaudit diff examples/incident/zone-a examples/incident/zone-b\n  amiaudit diff zone-a zone-b --fail-on-divergence high\n" +
             "  amiaudit diff a.json b.json --format json -o diff.json\n  amiaudit diff --root /mnt/ami-old --root /mnt/ami-new\n" +
-            "  amiaudit diff live snaps/us-east-1b/      (this running host vs a group)\n  amiaudit diff --root /mnt/ami-new live")
+            "  amiaudit diff live snaps/us-east-1b/      (this running host vs a group)\n  amiaudit diff --root /mnt/ami-new live\n" +
+            "  amiaudit diff ec2:us-east-1a ec2:us-east-1b --filter tag:eks:cluster-name=ml --region us-east-1\n" +
+            "  amiaudit diff s3://audit/snap/2026-12-02/us-east-1a/ s3://audit/snap/2026-12-02/us-east-1b/")
         {
-            sides, format, output, failOn, ignore, config, roots,
+            sides, format, output, failOn, ignore, config, roots, filter,
         };
+        aws.AddTo(command);
         command.SetAction(parse =>
         {
             var given = parse.GetValue(sides) ?? [];
@@ -71,7 +76,26 @@ public sealed class DiffCommand : IVerb
             var matcher = new CoreDiff.GlobMatcher(ignores);
             // Throughput over pause times: loading thousands of snapshots is a batch job.
             GCSettings.LatencyMode = GCLatencyMode.Batch;
-            var (a, b, sorted) = SideLoader.Load(pair.A, pair.B, matcher, context);
+            AmiAudit.Aws.Plumbing.AwsSession? session = null;
+            SideLoader.Remote? remote = null;
+            var filters = AwsCli.Filters(parse.GetValue(filter) ?? [], "--filter");
+            if (pair.A.NeedsAws || pair.B.NeedsAws)
+            {
+                var options = aws.Read(parse, context);
+                var opening = new object();
+                remote = new SideLoader.Remote(() => { lock (opening) return session ??= AwsCli.Open(options, context); }, filters);
+            }
+            else if (filters.Count > 0) throw new UsageException("--filter selects EC2 instances for ec2:<az> sides; neither side is one");
+            SideLoader.Loaded loaded;
+            try
+            {
+                loaded = SideLoader.Load(pair.A, pair.B, matcher, context, remote);
+            }
+            finally
+            {
+                session?.Dispose();
+            }
+            var (a, b, sorted) = loaded;
 
             foreach (var p in sorted) context.Diagnostic($"amiaudit: skipped {p.Path}: {p.Message}");
             var unusable = new[] { a, b }.Where(s => s.Nodes == 0).Select(s => s.Name).ToList();

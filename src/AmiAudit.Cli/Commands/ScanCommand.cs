@@ -15,7 +15,8 @@ public sealed class ScanCommand : IVerb
     public Command Build(CliContext context)
     {
         var root = CommonOptions.Root();
-        var snapshotFile = new Option<string?>("--snapshot", "-s") { Description = "Evaluate a saved snapshot (from 'amiaudit collect') instead of collecting." };
+        var snapshotFile = new Option<string?>("--snapshot", "-s") { Description = "Evaluate a saved snapshot (from 'amiaudit collect') instead of collecting: a file, or an s3://bucket/key object (.json or .json.gz)." };
+        var aws = new AwsCli();
         var live = new Option<bool>("--live") { Description = "Evaluate the running node (offline facts from / plus live state)." };
         var policy = CommonOptions.Policy();
         var waivers = CommonOptions.Waivers();
@@ -41,6 +42,7 @@ public sealed class ScanCommand : IVerb
         {
             root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output, since, until,
         };
+        aws.AddTo(command);
         command.SetAction(parse =>
         {
             context.Trace("scan started");
@@ -58,7 +60,7 @@ public sealed class ScanCommand : IVerb
                 ? [InputRef.Folder("built-in policies", PolicyFiles.BuiltInDirectory(context), InputRef.Yaml)]
                 : PolicyFiles.Inputs(policyPaths, "--policy").ToList();
             if (waiverPath is not null) inputs.Add(new InputRef("--waivers", waiverPath));
-            if (parse.GetValue(snapshotFile) is { } snapshotPath) inputs.Add(new InputRef("--snapshot", snapshotPath));
+            if (parse.GetValue(snapshotFile) is { } snapshotPath && !AmiAudit.Aws.Store.S3Uri.Looks(snapshotPath)) inputs.Add(new InputRef("--snapshot", snapshotPath));
             InputsAndOutput.EnsureDistinct(outPath, inputs);
             var loading = Task.Run(() => (Policies: PolicyFiles.Load(policyPaths, varValues, context), Waivers: PolicyFiles.LoadWaivers(waiverPath)));
 
@@ -67,7 +69,9 @@ public sealed class ScanCommand : IVerb
             Snapshot? snapshot;
             try
             {
-                snapshot = parse.GetValue(snapshotFile) is { } file ? SnapshotFiles.Load(file) : CollectCommand.Run(context, request);
+                snapshot = parse.GetValue(snapshotFile) is { } file
+                    ? AmiAudit.Aws.Store.S3Uri.Looks(file) ? SnapshotFiles.LoadS3(file, aws.Read(parse, context), context) : SnapshotFiles.Load(file)
+                    : CollectCommand.Run(context, request);
             }
             catch (InvalidInputException) when (!loading.IsCompletedSuccessfully)
             {

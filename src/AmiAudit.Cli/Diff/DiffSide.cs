@@ -1,3 +1,4 @@
+using AmiAudit.Aws.Store;
 using AmiAudit.Cli.Infrastructure;
 using AmiAudit.Cli.Infrastructure.Io;
 
@@ -8,10 +9,20 @@ namespace AmiAudit.Cli.Diff;
 internal sealed record DiffSide(string Name, IReadOnlyList<string> Files, string? RootDir, bool Live = false)
 {
     public string? Folder { get; init; }
+    /// <summary><c>s3://bucket/prefix/</c> (every *.json / *.json.gz below it) or one object; listed when loading.</summary>
+    public S3Uri? S3 { get; init; }
+    /// <summary><c>ec2:&lt;az&gt;</c>: the zone's instances, inventoried from the EC2 API when loading.</summary>
+    public string? Ec2Zone { get; init; }
+
+    /// <summary>True when loading this side calls AWS.</summary>
+    public bool NeedsAws => S3 is not null || Ec2Zone is not null;
+
+    /// <summary>The prefix that names an EC2 zone as a side: <c>ec2:us-east-1a</c>.</summary>
+    public const string Ec2Prefix = "ec2:";
 
     /// <summary>What this side reads, for <see cref="InputsAndOutput"/>: its snapshot files, and its folder's *.json.</summary>
     public IEnumerable<InputRef> Inputs(string option) =>
-        Folder is { } folder ? [InputRef.Folder(option, folder, InputRef.Json)] : Files.Select(f => new InputRef(option, f));
+        Folder is { } folder ? [InputRef.Folder(option, folder, InputRef.Json)] : Files.Where(f => !S3Uri.Looks(f)).Select(f => new InputRef(option, f));
 
     /// <summary>The word that names the running host as a side (<c>amiaudit diff live zone-b/</c>). It wins over a
     /// file or directory called "live" in the working directory; write <c>./live</c> for that.</summary>
@@ -24,6 +35,28 @@ internal sealed record DiffSide(string Name, IReadOnlyList<string> Files, string
     public static DiffSide Resolve(string arg, DiffEnvironments env)
     {
         if (string.Equals(arg, LiveKeyword, StringComparison.Ordinal)) return LiveHost();
+        if (arg.StartsWith(Ec2Prefix, StringComparison.Ordinal) && !File.Exists(arg) && !Directory.Exists(arg))
+        {
+            var zone = arg[Ec2Prefix.Length..];
+            if (zone.Length == 0) throw new UsageException($"'{arg}': name the availability zone, e.g. ec2:us-east-1a");
+            return new DiffSide(zone, [], null) { Ec2Zone = zone };
+        }
+        if (S3Uri.Looks(arg))
+        {
+            S3Uri uri;
+            try
+            {
+                uri = S3Uri.Parse(arg);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            // A key that is not a snapshot file name is a prefix: "…/us-east-1a" must not also match "…/us-east-1ab".
+            if (!uri.IsPrefix && !uri.Key.EndsWith(".json", StringComparison.Ordinal) && !uri.Key.EndsWith(".json.gz", StringComparison.Ordinal))
+                uri = uri with { Key = uri.Key + "/" };
+            return new DiffSide(Label(uri.IsPrefix ? uri.Key.Length == 0 ? uri.Bucket : uri.Key : uri.Key), [], null) { S3 = uri };
+        }
         if (File.Exists(arg)) return SingleFile(arg, Label(arg));
         if (Directory.Exists(arg)) return FromDirectory(arg, Label(arg));
         if (env.Named.TryGetValue(arg, out var target))

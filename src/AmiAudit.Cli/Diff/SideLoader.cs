@@ -2,6 +2,9 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using AmiAudit.Aws.Ec2;
+using AmiAudit.Aws.Plumbing;
+using AmiAudit.Aws.Store;
 using AmiAudit.Cli.Infrastructure;
 using AmiAudit.Cli.Infrastructure.Io;
 using AmiAudit.Core.Diff;
@@ -21,10 +24,17 @@ internal static class SideLoader
     /// <summary>Files in flight (claimed, not yet accumulated). Enough to keep every core busy while the
     /// accumulating thread catches up; small enough that memory stays flat.</summary>
     private const int WindowPerCore = 32;
+    /// <summary>Loader threads when a side is in S3: a GET waits on the network, not a core, so more of them are in flight.</summary>
+    private const int RemoteWorkers = 16;
+
+    /// <summary>What an AWS side needs: the session (opened once, lazily) and the EC2 filters of <c>ec2:</c> sides.</summary>
+    public sealed record Remote(Func<AwsSession> Session, IReadOnlyList<Ec2Filter> Filters);
+
+    private sealed record Item(SideAccumulator Into, string Path, long? Size = null);
 
     public sealed record Loaded(SideAccumulator A, SideAccumulator B, IReadOnlyList<LoadProblem> Problems);
 
-    public static Loaded Load(DiffSide a, DiffSide b, GlobMatcher matcher, CliContext context)
+    public static Loaded Load(DiffSide a, DiffSide b, GlobMatcher matcher, CliContext context, Remote? remote = null)
     {
         // Collected sides (image root, live host) first: the live side is named after the host it read.
         var collectedA = Collect(a, context);
@@ -36,19 +46,56 @@ internal static class SideLoader
         var accB = new SideAccumulator(nameB);
         if (collectedA is not null) accA.Add(FactFlattener.FlattenAll(collectedA, matcher));
         if (collectedB is not null) accB.Add(FactFlattener.FlattenAll(collectedB, matcher));
+        var problems = new ConcurrentBag<LoadProblem>();
+        foreach (var (side, acc) in new[] { (a, accA), (b, accB) })
+            if (side.Ec2Zone is { } zone) Inventory(zone, acc, matcher, remote ?? throw new InvalidOperationException("an ec2: side needs AWS"), context);
         context.Trace("diff: collected sides ready");
 
-        var items = new List<(SideAccumulator Into, string Path)>(a.Files.Count + b.Files.Count);
-        items.AddRange(a.Files.Select(f => (accA, f)));
-        items.AddRange(b.Files.Select(f => (accB, f)));
-        var problems = new ConcurrentBag<LoadProblem>();
-        Stream(items, matcher, problems, context.Interruption.Token);
+        var items = new List<Item>(a.Files.Count + b.Files.Count);
+        items.AddRange(a.Files.Select(f => new Item(accA, f)));
+        if (a.S3 is { } s3a) items.AddRange(List(s3a, accA, remote!, problems, context));
+        items.AddRange(b.Files.Select(f => new Item(accB, f)));
+        if (b.S3 is { } s3b) items.AddRange(List(s3b, accB, remote!, problems, context));
+        var store = a.S3 is not null || b.S3 is not null ? new SnapshotStore(remote!.Session()) : null;
+        Stream(items, matcher, problems, store, context.Interruption.Token);
         if (context.Environment.ContainsKey("AMIAUDIT_TRACE"))
             context.Trace($"diff: {items.Count} snapshot files loaded; CPU {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s, " +
                 $"GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB");
 
         var sorted = problems.OrderBy(p => p.Side, StringComparer.Ordinal).ThenBy(p => p.Path, StringComparer.Ordinal).ToList();
         return new Loaded(accA, accB, sorted);
+    }
+
+    /// <summary>An <c>ec2:&lt;az&gt;</c> side: the zone's instances from the EC2 API, flattened as they arrive (never all held).</summary>
+    private static void Inventory(string zone, SideAccumulator into, GlobMatcher matcher, Remote remote, CliContext context)
+    {
+        var inventory = new Ec2Inventory(remote.Session());
+        var request = new InventoryRequest { Filters = remote.Filters, AvailabilityZone = zone, Now = context.Now, Version = typeof(SideLoader).Assembly.GetName().Version?.ToString(3) };
+        Task.Run(async () =>
+        {
+            await foreach (var snapshot in inventory.CollectAsync(request, context.Interruption.Token).ConfigureAwait(false))
+                into.Add(FactFlattener.FlattenAll(snapshot, matcher));
+        }).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The snapshot objects under an S3 prefix (or the one object named), listed page by page; foreign keys
+    /// are skipped with a problem line, as a non-snapshot file in a folder would be.</summary>
+    private static List<Item> List(S3Uri uri, SideAccumulator into, Remote remote, ConcurrentBag<LoadProblem> problems, CliContext context)
+    {
+        if (!uri.IsPrefix) return [new Item(into, uri.ToString())];
+        var store = new SnapshotStore(remote.Session());
+        return Task.Run(async () =>
+        {
+            var found = new List<Item>();
+            await foreach (var o in store.ListAsync(uri, context.Interruption.Token).ConfigureAwait(false))
+            {
+                if (o.LooksLikeSnapshot) found.Add(new Item(into, o.Uri.ToString(), o.Size));
+                else problems.Add(new LoadProblem { Side = into.Name, Path = o.Uri.ToString(), Message = "not a snapshot (only *.json and *.json.gz are read)" });
+            }
+            if (found.Count == 0 && problems.All(p => p.Side != into.Name))
+                throw new InvalidInputException($"amiaudit: {uri}: no objects under this prefix");
+            return found;
+        }).GetAwaiter().GetResult();
     }
 
     private static Snapshot? Collect(DiffSide side, CliContext context) =>
@@ -63,10 +110,10 @@ internal static class SideLoader
             : side.Name;
 
     /// <param name="cancel">SIGINT/SIGTERM: workers stop claiming files and the accumulating loop throws.</param>
-    private static void Stream(List<(SideAccumulator Into, string Path)> items, GlobMatcher matcher, ConcurrentBag<LoadProblem> problems, CancellationToken cancel)
+    private static void Stream(List<Item> items, GlobMatcher matcher, ConcurrentBag<LoadProblem> problems, SnapshotStore? store, CancellationToken cancel)
     {
         if (items.Count == 0) return;
-        var workers = Math.Clamp(Environment.ProcessorCount, 1, items.Count);
+        var workers = Math.Clamp(store is null ? Environment.ProcessorCount : Math.Max(Environment.ProcessorCount, RemoteWorkers), 1, items.Count);
         var results = new FlatSnapshot?[items.Count];
         var failures = new ExceptionDispatchInfo?[items.Count];
         var ready = new bool[items.Count];
@@ -89,7 +136,9 @@ internal static class SideLoader
                     if (i >= items.Count) return;
                     try
                     {
-                        results[i] = LoadOne(items[i].Into.Name, items[i].Path, matcher, problems, spare);
+                        results[i] = store is not null && S3Uri.Looks(items[i].Path)
+                            ? LoadRemote(store, items[i], matcher, problems, spare, stop.Token)
+                            : LoadOne(items[i].Into.Name, items[i].Path, matcher, problems, spare);
                     }
                     catch (Exception e)
                     {
@@ -139,6 +188,26 @@ internal static class SideLoader
             stop.Cancel();
             threads.ForEach(t => t.Join());
         }
+    }
+
+    /// <summary>One S3 object: a capped, inflated GET, then the same parse as a file. AWS failing is not a skip: it ends the run (exit 4).</summary>
+    private static FlatSnapshot? LoadRemote(SnapshotStore store, Item item, GlobMatcher matcher, ConcurrentBag<LoadProblem> problems, ConcurrentBag<FlatSnapshot> spare, CancellationToken cancel)
+    {
+        try
+        {
+            var bytes = store.ReadAsync(S3Uri.Parse(item.Path), item.Size, cancel).GetAwaiter().GetResult();
+            var snapshot = Parse(bytes, item.Path);
+            return FactFlattener.FlattenAll(snapshot, matcher, spare.TryTake(out var recycled) ? recycled : null);
+        }
+        catch (StoredObjectException e)
+        {
+            problems.Add(new LoadProblem { Side = item.Into.Name, Path = item.Path, Message = e.Reason });
+        }
+        catch (SnapshotFormatException e)
+        {
+            problems.Add(new LoadProblem { Side = item.Into.Name, Path = item.Path, Message = $"{e.Line}:{e.Column}: {e.Problem}" });
+        }
+        return null;
     }
 
     private static FlatSnapshot? LoadOne(string side, string path, GlobMatcher matcher, ConcurrentBag<LoadProblem> problems, ConcurrentBag<FlatSnapshot> spare)

@@ -41,6 +41,30 @@ public sealed class CliContext
         Error.Write(text is null ? "\r" + new string(' ', 36) + "\r" : "\r" + ReportText.Printable(text));
     }
 
+    private int _blockLines;
+
+    /// <summary>
+    /// A block of progress lines (a live table) on an interactive stderr, redrawn in place; null clears it. The cursor
+    /// movement is ours (up N lines, erase below) and goes past the terminal guard, which lets only colour through;
+    /// the lines themselves go through the guard like every other byte, each escaped by the caller.
+    /// </summary>
+    public void ProgressBlock(IReadOnlyList<string>? lines)
+    {
+        if (!Interactive) return;
+        lock (Error)
+        {
+            var raw = Error is TerminalGuardWriter guard ? guard.Inner : Error;
+            Error.Flush();
+            if (_blockLines > 0) raw.Write($"\u001b[{_blockLines}A\r\u001b[0J");
+            raw.Flush();
+            _blockLines = 0;
+            if (lines is null) return;
+            foreach (var line in lines) Error.Write(ReportText.Printable(line) + "\n");
+            Error.Flush();
+            _blockLines = lines.Count;
+        }
+    }
+
     /// <summary>The same context writing through <see cref="TerminalGuardWriter"/>s (Program.Run does this for every run).</summary>
     public CliContext Guarded() => Out is TerminalGuardWriter ? this : new CliContext
     {

@@ -31,6 +31,7 @@ public static class FactFlattener
             flat.Facts[KeyCache.Make("binary", binary.Path, "sha256")] = binary.Sha256 ?? (binary.Exists ? "(unreadable)" : FactKey.Absent);
         AddPackages(flat, snapshot.Packages);
         if (snapshot.Probes is { } probes) AddProbes(flat, probes);
+        if (snapshot.Ec2 is { } ec2) AddEc2(flat, ec2);
 
         if (!ignore.IsEmpty)
         {
@@ -178,6 +179,34 @@ public static class FactFlattener
                 PutText(flat, "probe", "cpu", "topProcess", top.Comm);
                 PutNumber(flat, "probe", "cpu", "topPercent", top.Percent);
             }
+        }
+    }
+
+    /// <summary>EC2 inventory: what each zone runs (AMI, launch template version, instance type, user data). Instance
+    /// and subnet ids, launch times and the AMI's age are per node, so they stay evidence, not keys.</summary>
+    private static void AddEc2(FlatSnapshot flat, Ec2Facts e)
+    {
+        Put(flat, "ec2", "instance", "instanceType", e.Instance.InstanceType);
+        Put(flat, "ec2", "instance", "iamInstanceProfile", e.Instance.IamInstanceProfile);
+        Put(flat, "ec2", "instance", "architecture", e.Instance.Architecture);
+        if (e.Image is { } ami)
+        {
+            Put(flat, "ec2", "image", "name", ami.Name);
+            Put(flat, "ec2", "image", "ownerId", ami.OwnerId);
+            Put(flat, "ec2", "image", "bootMode", ami.BootMode);
+            Put(flat, "ec2", "image", "enaSupport", ami.EnaSupport is { } ena ? (ena ? "true" : "false") : null);
+            flat.Facts[KeyCache.Make("ec2", "image", "deprecated")] = ami.Deprecated ? "true" : "false";
+            PutNumber(flat, "ec2", "image", "ageDays", ami.AgeDays);
+        }
+        if (e.LaunchTemplate is { } lt)
+        {
+            Put(flat, "ec2", "launchTemplate", "name", lt.Name);
+            PutText(flat, "ec2", "launchTemplate", "id", lt.Id + (lt.Version is null ? "" : ":" + lt.Version));
+        }
+        if (e.UserData is { } ud)
+        {
+            Put(flat, "ec2", "userData", "sha256", ud.Sha256);
+            PutList(flat, "ec2", "userData", "encodings", ud.Encodings, sort: false);
         }
     }
 

@@ -43,6 +43,8 @@ public static class KeySeverity
         "os" => key.Attribute == "kernel" ? Severity.Medium : Severity.Low,
         "target" => Severity.Medium,
         "systemd" => Severity.Medium,
+        // EC2 inventory: a different AMI or user data between zones is what a pre-rollout diff is for.
+        "ec2" => key.Subject is "image" or "userData" ? Severity.Medium : Severity.Low,
         _ => Severity.Low,
     };
 

@@ -62,6 +62,7 @@ public static class SnapshotUtf8Reader
         PackageFacts? packages = null;
         ProbeFacts? probes = null;
         EvidenceFacts? evidence = null;
+        Ec2Facts? ec2 = null;
         List<Diagnostic>? diagnostics = null;
         Span<char> buffer = stackalloc char[NameBuffer];
         while (Next(ref r))
@@ -81,6 +82,8 @@ public static class SnapshotUtf8Reader
                 case "probes": probes = IsNull(ref r) ? null : ReadProbes(ref r); break;
                 // Post-mortem evidence is rare in a fleet diff: the serializer's own contract reads it, the structural pass redacts it.
                 case "evidence": evidence = IsNull(ref r) ? null : JsonSerializer.Deserialize(ref r, SnapshotJsonContext.Default.EvidenceFacts) is { } ev ? SnapshotRedaction.Redact(ev) : null; break;
+                // Small and one per EC2 snapshot: the generated serializer itself reads it, so it agrees by construction; the structural pass redacts it.
+                case "ec2": ec2 = JsonSerializer.Deserialize(ref r, SnapshotJson.Info<Ec2Facts>(SnapshotJson.Options)) is { } e2 ? SnapshotRedaction.Redact(e2) : null; break;
                 case "diagnostics": diagnostics = List(ref r, ReadDiagnostic); break;
                 default: r.Skip(); break;
             }
@@ -88,7 +91,7 @@ public static class SnapshotUtf8Reader
         return new Snapshot
         {
             Schema = schema ?? throw new NotSure(), Target = target ?? throw new NotSure(), Os = os, Systemd = systemd ?? throw new NotSure(), Containers = containers ?? throw new NotSure(),
-            Bootstrap = bootstrap ?? throw new NotSure(), Binaries = binaries ?? throw new NotSure(), Packages = packages ?? throw new NotSure(), Probes = probes, Evidence = evidence, Diagnostics = diagnostics ?? throw new NotSure(),
+            Bootstrap = bootstrap ?? throw new NotSure(), Binaries = binaries ?? throw new NotSure(), Packages = packages ?? throw new NotSure(), Probes = probes, Evidence = evidence, Ec2 = ec2, Diagnostics = diagnostics ?? throw new NotSure(),
         };
     }
 

@@ -31,13 +31,15 @@ public sealed record Snapshot
     public ProbeFacts? Probes { get; init; }
     /// <summary>What a node's logs left on its root (journal, syslog, kernel, ECS, Docker, cloud-init); null when none.</summary>
     public EvidenceFacts? Evidence { get; init; }
+    /// <summary>EC2 API facts (instance, AMI, launch template, user data encoding); only for target.kind "ec2".</summary>
+    public Ec2Facts? Ec2 { get; init; }
     /// <summary>What each collector could not do: skipped paths, unavailable sources. Never fatal.</summary>
     public List<Diagnostic> Diagnostics { get; init; } = [];
 }
 
 public sealed record TargetInfo
 {
-    /// <summary>image-root | live | fixture</summary>
+    /// <summary>image-root | live | ec2 | fixture</summary>
     public string Kind { get; init; } = "image-root";
     public string? Hostname { get; init; }
     public string? ImageId { get; init; }

@@ -36,6 +36,9 @@ public static class SnapshotRedaction
     /// <summary>Post-mortem evidence read on its own (the diff's fast reader deserializes that subtree whole).</summary>
     public static EvidenceFacts Redact(EvidenceFacts facts) => Redact(facts, SnapshotJson.Info<EvidenceFacts>(SnapshotJson.Options));
 
+    /// <summary>EC2 API facts read on their own (the diff's fast reader deserializes that subtree whole).</summary>
+    public static Ec2Facts Redact(Ec2Facts facts) => Redact(facts, SnapshotJson.Info<Ec2Facts>(SnapshotJson.Options));
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private static T Redact<T>(T value, JsonTypeInfo<T> info) where T : class
