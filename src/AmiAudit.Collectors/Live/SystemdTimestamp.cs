@@ -27,7 +27,9 @@ public static partial class SystemdTimestamp
             local = local.AddTicks(long.Parse(frac, CultureInfo.InvariantCulture));
         }
         var offset = ZoneOffset(m.Groups["zone"].Success ? m.Groups["zone"].Value : "UTC");
-        return offset is TimeSpan o ? new DateTimeOffset(local, o) : null;
+        // 0001-01-01 00:00 +01:00 is before the first instant DateTimeOffset holds: no time, not an exception.
+        return offset is TimeSpan o && local.Ticks - o.Ticks >= DateTime.MinValue.Ticks && local.Ticks - o.Ticks <= DateTime.MaxValue.Ticks
+            ? new DateTimeOffset(local, o) : null;
     }
 
     private static TimeSpan? ZoneOffset(string zone)

@@ -12,7 +12,10 @@ namespace AmiAudit.Core.Urls;
 /// are all kept, so a URL built from them yields one URL per possible value. A value that cannot be read
 /// (<c>$(…)</c>, backticks, arrays) is <see cref="Unknown"/>: the URL stays a template. A use with no assignment
 /// above takes the first one anywhere (functions defined before their variables are set). Expansion is bounded
-/// in depth, length and number of results.
+/// in depth, length and number of results, and its work in a script is linear: a use finds its statement and the
+/// assignments above it by binary search, walks back over at most <see cref="MaxLookback"/> of them, expands each
+/// name once per use, and the script's total expanded text is capped by <see cref="MaxExpandedTotal"/> (past it,
+/// uses stay as written: templates, never a wrong concrete URL).
 /// </summary>
 public sealed partial class ShellVariables
 {
@@ -22,6 +25,13 @@ public sealed partial class ShellVariables
     public const int MaxResults = 16;
     /// <summary>Stands for a value the script computes at run time ($(…), backticks): a URL holding it is a template.</summary>
     public const string Unknown = "$(…)";
+    /// <summary>Most assignments of one name a use walks back over (branch after branch without one that always runs).
+    /// The nearest ones are kept: walking all of them made each of n uses after n conditional assignments O(n).</summary>
+    public const int MaxLookback = 64;
+    /// <summary>Expanded characters one script may produce in all (16 MiB): every use after that stays unexpanded.</summary>
+    public const long MaxExpandedTotal = 16L * 1024 * 1024;
+
+    private long _expandedTotal;
 
     private readonly Dictionary<string, List<(ShellStatement At, string Value)>> _assignments = new(StringComparer.Ordinal);
     private readonly List<ShellStatement> _statements;
@@ -59,14 +69,34 @@ public sealed partial class ShellVariables
     /// One result per line (the last assignment above the line): the single-valued view.</summary>
     public string Expand(string text, int line)
     {
-        var at = _statements.LastOrDefault(s => s.Line <= line) ?? new ShellStatement(line, int.MaxValue, "", [], false);
+        var at = StatementAt(line) ?? new ShellStatement(line, int.MaxValue, "", [], false);
         var all = ExpandAll(text, at);
         return all.Count > 0 ? all[0] : text;
     }
 
     /// <summary>Every value <paramref name="text"/> can take at <paramref name="at"/> (at most <see cref="MaxResults"/>), in script order of
     /// the branches. Unknown references stay as written ("$X"), run-time values as <see cref="Unknown"/>.</summary>
-    public IReadOnlyList<string> ExpandAll(string text, ShellStatement at) => Expand(text, at, 0);
+    public IReadOnlyList<string> ExpandAll(string text, ShellStatement at)
+    {
+        if (_expandedTotal > MaxExpandedTotal || !text.Contains('$')) return [text];
+        var all = Expand(text, at, 0, new Dictionary<(string, int), List<string>>());
+        foreach (var r in all) _expandedTotal += r.Length;
+        return all;
+    }
+
+    /// <summary>The last statement on or before <paramref name="line"/> (statements are in line order): binary search,
+    /// where a scan per call made expanding every line of a script quadratic.</summary>
+    private ShellStatement? StatementAt(int line)
+    {
+        int lo = 0, hi = _statements.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (_statements[mid].Line <= line) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found < 0 ? null : _statements[found];
+    }
 
     /// <summary>Names referenced in <paramref name="text"/> ($X, ${X}, ${X:-d}).</summary>
     public static IEnumerable<string> References(string text)
@@ -75,7 +105,9 @@ public sealed partial class ShellVariables
             yield return m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
     }
 
-    private List<string> Expand(string text, ShellStatement at, int depth)
+    /// <param name="memo">Each name's values at <paramref name="at"/>, expanded, per depth: without it a name whose values refer to
+    /// names with several values each was expanded again under every combination (16 per level, 8 levels).</param>
+    private List<string> Expand(string text, ShellStatement at, int depth, Dictionary<(string, int), List<string>> memo)
     {
         if (depth >= MaxDepth || !text.Contains('$')) return [text];
         var results = new List<StringBuilder> { new() };
@@ -86,12 +118,17 @@ public sealed partial class ShellVariables
             foreach (var r in results) r.Append(literal);
             last = m.Index + m.Length;
             var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
-            var values = Lookup(name, at);
             List<string> options;
-            if (values.Count == 0)
-                options = m.Groups["default"].Success ? Expand(m.Groups["default"].Value, at, depth + 1) : [m.Value];
+            if (!memo.TryGetValue((name, depth), out var known))
+            {
+                var values = Lookup(name, at);
+                known = values.Count == 0 ? [] : [.. values.SelectMany(v => v == Unknown ? [Unknown] : Expand(v, at, depth + 1, memo)).Distinct(StringComparer.Ordinal).Take(MaxResults)];
+                memo[(name, depth)] = known;
+            }
+            if (known.Count == 0)
+                options = m.Groups["default"].Success ? Expand(m.Groups["default"].Value, at, depth + 1, memo) : [m.Value];
             else
-                options = [.. values.SelectMany(v => v == Unknown ? [Unknown] : Expand(v, at, depth + 1)).Distinct(StringComparer.Ordinal)];
+                options = known;
             // Abandoned as soon as a result passes the cap: replacing every reference first and checking the
             // length after let 100,000 "$A" with an 8 KB A build an 800 MB string from a 200 KB script
             // (fuzzing, Crashes/urls).
@@ -123,11 +160,18 @@ public sealed partial class ShellVariables
     private List<string> Lookup(string name, ShellStatement at)
     {
         if (!_assignments.TryGetValue(name, out var list)) return [];
+        // The last assignment above the use (the list is in statement order).
+        int lo = 0, hi = list.Count - 1, last = -1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (list[mid].At.Index < at.Index) { last = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
         var values = new List<string>();
-        for (var i = list.Count - 1; i >= 0; i--)
+        for (var i = last; i >= 0 && i > last - MaxLookback && values.Count < MaxResults; i--)
         {
             var (st, value) = list[i];
-            if (st.Index >= at.Index) continue;
             if (!values.Contains(value)) values.Insert(0, value);
             if (st.Dominates(at)) return values;
         }

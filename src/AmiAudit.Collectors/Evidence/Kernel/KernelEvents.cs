@@ -123,7 +123,7 @@ public sealed partial class KernelEvents(int maxEvents)
         foreach (var ep in episodes)
         {
             if (_events.Count >= maxEvents) { _dropped++; continue; }
-            var at = ep.TimeKind == LogTimeKind.Wall && ep.Seconds is { } s ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(s * 1000)) : (DateTimeOffset?)null;
+            var at = ep.TimeKind == LogTimeKind.Wall && ep.Seconds is { } s ? Probes.Ena.StampTime.FromUnixSeconds(s) : null;
             _events.Add(new KernelEvent
             {
                 Time = at,

@@ -144,10 +144,12 @@ public static partial class KernelLogPrefix
             else if ((m = ShortFull().Match(text)).Success)
             {
                 var zone = m.Groups[8].Value;
-                var t = new DateTimeOffset(Int(m.Groups[1]), Int(m.Groups[2]), Int(m.Groups[3]), Int(m.Groups[4]), Int(m.Groups[5]), Int(m.Groups[6]), TimeSpan.Zero);
-                var offset = zone is "UTC" or "GMT" or "Z" ? TimeSpan.Zero : ParseOffset(zone);
-                if (seconds is null) local = offset is null;
-                Set(ref seconds, ref kind, t.ToUnixTimeSeconds() - (offset ?? TimeSpan.Zero).TotalSeconds + Fraction(m.Groups[7]), LogTimeKind.Wall);
+                if (StampTime.Utc(Int(m.Groups[1]), Int(m.Groups[2]), Int(m.Groups[3]), Int(m.Groups[4]), Int(m.Groups[5]), Int(m.Groups[6])) is { } t)
+                {
+                    var offset = zone is "UTC" or "GMT" or "Z" ? TimeSpan.Zero : ParseOffset(zone);
+                    if (seconds is null) local = offset is null;
+                    Set(ref seconds, ref kind, t.ToUnixTimeSeconds() - (offset ?? TimeSpan.Zero).TotalSeconds + Fraction(m.Groups[7]), LogTimeKind.Wall);
+                }
                 headerExpected = ident is null;
             }
             else if ((m = ShortUnix().Match(text)).Success)
@@ -158,11 +160,8 @@ public static partial class KernelLogPrefix
             else if ((m = OpenWrt().Match(text)).Success)
             {
                 var month = Array.IndexOf(Months, m.Groups[1].Value) + 1;
-                var day = Int(m.Groups[2]);
-                if (month > 0 && day is >= 1 and <= 31)
+                if (StampTime.UtcClampingDay(Int(m.Groups[6]), month, Int(m.Groups[2]), Int(m.Groups[3]), Int(m.Groups[4]), Int(m.Groups[5])) is { } t)
                 {
-                    var year = Int(m.Groups[6]);
-                    var t = new DateTimeOffset(year, month, Math.Min(day, DateTime.DaysInMonth(year, month)), Int(m.Groups[3]), Int(m.Groups[4]), Int(m.Groups[5]), TimeSpan.Zero);
                     if (seconds is null) local = true;
                     Set(ref seconds, ref kind, t.ToUnixTimeSeconds(), LogTimeKind.Wall);
                 }
@@ -172,11 +171,9 @@ public static partial class KernelLogPrefix
             else if ((m = Syslog().Match(text)).Success && Array.IndexOf(Months, m.Groups[1].Value) >= 0)
             {
                 var month = Array.IndexOf(Months, m.Groups[1].Value) + 1;
-                var day = Int(m.Groups[2]);
-                if (day is >= 1 and <= 31)
+                // Nominal year 2000 (a leap year: Feb 29 stays); 12:80:01 is not a time (it was 13:20:01 by AddMinutes).
+                if (StampTime.UtcClampingDay(2000, month, Int(m.Groups[2]), Int(m.Groups[3]), Int(m.Groups[4]), Int(m.Groups[5])) is { } t)
                 {
-                    var t = new DateTimeOffset(2000, month, Math.Min(day, DateTime.DaysInMonth(2000, month)), 0, 0, 0, TimeSpan.Zero)
-                        .AddHours(Int(m.Groups[3])).AddMinutes(Int(m.Groups[4])).AddSeconds(Int(m.Groups[5]));
                     if (seconds is null) local = true;
                     Set(ref seconds, ref kind, (t - Nominal).TotalSeconds + Fraction(m.Groups[6]), LogTimeKind.WallNoYear);
                 }
@@ -202,7 +199,9 @@ public static partial class KernelLogPrefix
         if (month < 0) return false;
         if (!char.IsAsciiDigit(s[5]) || !(s[4] == ' ' || char.IsAsciiDigit(s[4]))) return false;
         var day = (s[4] == ' ' ? 0 : s[4] - '0') * 10 + (s[5] - '0');
-        if (!TwoDigits(s, 7, out var hh) || !TwoDigits(s, 10, out var mm) || !TwoDigits(s, 13, out var ss) || day is < 1 or > 31) return false;
+        if (!TwoDigits(s, 7, out var hh) || !TwoDigits(s, 10, out var mm) || !TwoDigits(s, 13, out var ss)) return false;
+        // Out-of-range fields ("12:80:01") are not a time: the regex path strips such a prefix without one.
+        if (StampTime.UtcClampingDay(2000, month + 1, day, hh, mm, ss) is not { } t) return false;
         var i = 15;
         double frac = 0;
         if (s[i] == '.')
@@ -239,8 +238,7 @@ public static partial class KernelLogPrefix
         i++;
         if (i < s.Length && s[i] != ' ') return false; // "ident:" must end the header, as in the regex path
         if (i < s.Length) i++;
-        var t = new DateTime(2000, month + 1, Math.Min(day, DateTime.DaysInMonth(2000, month + 1)), hh, mm, ss, DateTimeKind.Utc);
-        seconds = (t - Nominal.UtcDateTime).TotalSeconds + frac;
+        seconds = (t - Nominal).TotalSeconds + frac;
         ident = identSpan.ToString();
         consumed = i;
         return true;
@@ -267,12 +265,11 @@ public static partial class KernelLogPrefix
     {
         seconds = 0;
         zoned = m.Groups[9].Success;
-        int year = Int(m.Groups[1]), month = Int(m.Groups[2]), day = Int(m.Groups[3]);
-        int hour = Int(m.Groups[4]), minute = Int(m.Groups[5]), second = Int(m.Groups[6]);
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return false;
-        var t = new DateTimeOffset(year, month, day, hour, minute, Math.Min(second, 59), TimeSpan.Zero);
-        var offset = zoned ? (m.Groups[9].Value == "Z" ? TimeSpan.Zero : ParseOffset(m.Groups[9].Value) ?? TimeSpan.Zero) : TimeSpan.Zero;
-        seconds = t.ToUnixTimeSeconds() - offset.TotalSeconds + Fraction(m.Groups[8]);
+        if (StampTime.Utc(Int(m.Groups[1]), Int(m.Groups[2]), Int(m.Groups[3]), Int(m.Groups[4]), Int(m.Groups[5]), Int(m.Groups[6])) is not { } t) return false;
+        // An offset past ±14:00 or with minutes ≥ 60 is no zone: not a time (it read as UTC).
+        var offset = !zoned || m.Groups[9].Value == "Z" ? TimeSpan.Zero : ParseOffset(m.Groups[9].Value);
+        if (offset is null) return false;
+        seconds = t.ToUnixTimeSeconds() - offset.Value.TotalSeconds + Fraction(m.Groups[8]);
         return true;
     }
 
@@ -281,7 +278,7 @@ public static partial class KernelLogPrefix
         if (zone.Length < 5 || (zone[0] != '+' && zone[0] != '-')) return null;
         var digits = zone.Replace(":", "", StringComparison.Ordinal);
         if (digits.Length != 5 || !int.TryParse(digits.AsSpan(1, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var h)
-            || !int.TryParse(digits.AsSpan(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var mm)) return null;
+            || !int.TryParse(digits.AsSpan(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var mm) || h > 14 || mm > 59) return null;
         var span = new TimeSpan(h, mm, 0);
         return zone[0] == '-' ? -span : span;
     }

@@ -12,7 +12,9 @@ public sealed class LogClock(TimeZoneInfo zone, DateTimeOffset reference)
 {
     public TimeZoneInfo Zone { get; } = zone;
     public DateTimeOffset Reference { get; } = reference;
-    private readonly int _referenceYear = TimeZoneInfo.ConvertTime(reference, zone).Year;
+    private readonly int _referenceYear = reference.Year is > 1 and < 9999 ? TimeZoneInfo.ConvertTime(reference, zone).Year : reference.Year;
+    // The latest a stamp without a year may be (a day of clock skew past the reference), kept inside the calendar.
+    private readonly DateTimeOffset _latest = reference > DateTimeOffset.MaxValue.AddDays(-1) ? DateTimeOffset.MaxValue : reference.AddDays(1);
     private readonly bool _utc = zone == TimeZoneInfo.Utc || zone.Id is "UTC" or "Etc/UTC";
 
     public static LogClock Utc(DateTimeOffset reference) => new(TimeZoneInfo.Utc, reference);
@@ -25,33 +27,34 @@ public sealed class LogClock(TimeZoneInfo zone, DateTimeOffset reference)
         switch (kind)
         {
             case LogTimeKind.Wall:
-                if (s is < -62135596800 or > 253402300799) return null;
-                var t = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(s * 1000));
+                if (StampTime.FromUnixSeconds(s) is not { } t) return null;
                 return local ? FromLocal(t.DateTime) : t;
             case LogTimeKind.WallNoYear:
+                // Seconds into the nominal (leap) year 2000, as KernelLogPrefix writes them; anything else is no time.
+                if (s is < 0 or >= 366 * 86400.0) return null;
                 var parts = KernelLogPrefix.NoYearParts(s);
                 var year = _referenceYear;
                 var candidate = Build(year, parts);
-                if (candidate > Reference.AddDays(1)) candidate = Build(year - 1, parts);
+                if (year > 1 && (candidate is null || candidate > _latest)) candidate = Build(year - 1, parts) ?? candidate;
                 return candidate;
             default:
                 return null;
         }
     }
 
-    private DateTimeOffset Build(int year, DateTime parts)
+    private DateTimeOffset? Build(int year, DateTime parts)
     {
         var day = Math.Min(parts.Day, DateTime.DaysInMonth(year, parts.Month)); // Feb 29 in a non-leap year
         var local = new DateTime(year, parts.Month, day, parts.Hour, parts.Minute, parts.Second, DateTimeKind.Unspecified).AddTicks(parts.Ticks % TimeSpan.TicksPerSecond);
         return FromLocal(local);
     }
 
-    private DateTimeOffset FromLocal(DateTime wall)
+    private DateTimeOffset? FromLocal(DateTime wall)
     {
         var unspecified = DateTime.SpecifyKind(wall, DateTimeKind.Unspecified);
         if (_utc) return new DateTimeOffset(unspecified, TimeSpan.Zero);
         // A stamp in a DST gap does not exist; take the standard offset rather than throw.
         var offset = Zone.IsInvalidTime(unspecified) ? Zone.BaseUtcOffset : Zone.GetUtcOffset(unspecified);
-        return new DateTimeOffset(unspecified, offset).ToUniversalTime();
+        return StampTime.FromWall(unspecified, offset); // null at the ends of the calendar (year 1 east of UTC)
     }
 }

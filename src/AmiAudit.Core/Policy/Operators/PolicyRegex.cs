@@ -29,6 +29,15 @@ public sealed class PolicyRegex
 
     private const string NotSupportedPrefix = "RegexOptions.NonBacktracking is not supported in conjunction with expressions containing: ";
 
+    /// <summary>Most compiled patterns kept for reuse (<see cref="Compiled"/>).</summary>
+    public const int MaxCached = 4096;
+
+    /// <summary>Compiled patterns by engine and text. Building a NonBacktracking automaton costs milliseconds per pattern
+    /// (~6 ms measured, against ~10 µs for the backtracking parser): a 95 KB policy repeating one pattern 1,113 times in a
+    /// var list took 16–30 s to load (fuzzing, Crashes/policy). A pattern is now built once per process; a <see cref="Regex"/>
+    /// is safe to share between threads. Load time stays linear in the number of distinct patterns.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pattern, RegexEngine Engine), Regex> Compiled = new();
+
     private readonly Regex _regex;
 
     private PolicyRegex(string pattern, Regex regex)
@@ -56,9 +65,14 @@ public sealed class PolicyRegex
         problem = null;
         try
         {
-            regex = engine == RegexEngine.NonBacktracking
-                ? new PolicyRegex(pattern, new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking))
-                : new PolicyRegex(pattern, new Regex(pattern, RegexOptions.CultureInvariant, BacktrackingTimeout));
+            if (!Compiled.TryGetValue((pattern, engine), out var compiled))
+            {
+                compiled = engine == RegexEngine.NonBacktracking
+                    ? new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)
+                    : new Regex(pattern, RegexOptions.CultureInvariant, BacktrackingTimeout);
+                if (Compiled.Count < MaxCached) Compiled.TryAdd((pattern, engine), compiled);
+            }
+            regex = new PolicyRegex(pattern, compiled);
             return true;
         }
         catch (NotSupportedException ex)

@@ -8,6 +8,7 @@ namespace AmiAudit.Core.Policies.Operators;
 public abstract class RegexOperatorBase : RuleOperatorBase
 {
     private readonly List<PolicyRegex> _patterns = [];
+    private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
 
     public override JsonObject ArgumentSchema() =>
         JsonValues.Schema("""{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"minItems":1}]}""");
@@ -24,7 +25,11 @@ public abstract class RegexOperatorBase : RuleOperatorBase
                 Problem(problems, "expects a regular expression or a list of them", item: at);
                 continue;
             }
-            if (PolicyRegex.TryCompile(pattern, Settings.RegexEngine, out var regex, out var problem)) _patterns.Add(regex!);
+            if (PolicyRegex.TryCompile(pattern, Settings.RegexEngine, out var regex, out var problem))
+            {
+                // A repeated pattern (a var list spliced in twice, a copy-paste) is matched once per value.
+                if (_distinct.Add(pattern)) _patterns.Add(regex!);
+            }
             else Problem(problems, problem!, PolicyErrorCodes.BadRegex, at);
         }
     }
