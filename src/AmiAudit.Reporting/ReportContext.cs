@@ -12,8 +12,12 @@ public sealed record ReportContext
     /// <summary>The only timestamp a report carries.</summary>
     public DateTimeOffset GeneratedAt { get; init; }
 
-    /// <summary>Directory searched first for template files (e.g. scan.markdown.hbs); embedded copies are the fallback.</summary>
+    /// <summary>Directory searched first for template files (e.g. scan.markdown.scriban); embedded copies are the fallback.</summary>
     public string? TemplateDirectory { get; init; }
+
+    /// <summary>A user's template (<c>--template FILE</c>), already read by the CLI: replaces the built-in
+    /// template of a template-based format. Its path is what errors name.</summary>
+    public UserTemplate? Template { get; init; }
 
     /// <summary>ANSI colours in console output. Off for files and pipes.</summary>
     public bool Color { get; init; }
@@ -21,3 +25,6 @@ public sealed record ReportContext
     /// <summary>Console width in columns; console output never exceeds it.</summary>
     public int Width { get; init; } = 80;
 }
+
+/// <summary>A template file the user named, and its text.</summary>
+public sealed record UserTemplate(string Path, string Text);

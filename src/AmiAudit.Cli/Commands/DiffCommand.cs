@@ -32,6 +32,7 @@ public sealed class DiffCommand : IVerb
             Validators = { r => { var v = r.GetValueOrDefault<string>(); if (!DiffReporters.TryGet(v, out _)) r.AddError($"--format: '{v}' is not one of {string.Join(", ", DiffReporters.Formats)}"); } },
         };
         var output = CommonOptions.Output();
+        var template = UserTemplates.Option();
         var failOn = new Option<string?>("--fail-on-divergence")
         {
             Description = "Exit 1 when a consistent or partial divergence is at or above this severity: info, low, medium, high, critical.",
@@ -50,12 +51,13 @@ public sealed class DiffCommand : IVerb
             "  amiaudit diff ec2:us-east-1a ec2:us-east-1b --filter tag:eks:cluster-name=ml --region us-east-1\n" +
             "  amiaudit diff s3://audit/snap/2026-12-02/us-east-1a/ s3://audit/snap/2026-12-02/us-east-1b/")
         {
-            sides, format, output, failOn, ignore, config, roots, filter,
+            sides, format, output, template, failOn, ignore, config, roots, filter,
         };
         aws.AddTo(command);
         command.SetAction(parse =>
         {
             var given = parse.GetValue(sides) ?? [];
+            var userTemplate = UserTemplates.Read(parse.GetValue(template), parse.GetValue(format) ?? "console");
             var rootDirs = parse.GetValue(roots) ?? [];
             var env = DiffEnvironments.Load(parse.GetValue(config));
             (DiffSide A, DiffSide B) pair = (given.Length, rootDirs.Length) switch
@@ -111,8 +113,9 @@ public sealed class DiffCommand : IVerb
                 TemplateDirectory = Path.Combine(context.AppDirectory, "templates"),
                 Color = context.Interactive && OutputFile.IsStandardOutput(outPath),
                 Width = 80,
+                Template = userTemplate,
             };
-            var text = DiffReporters.Get(parse.GetValue(format) ?? "console").Render(result, ctx);
+            var text = UserTemplates.Render(() => DiffReporters.Get(parse.GetValue(format) ?? "console").Render(result, ctx));
             OutputFile.Write(context, outPath, text);
             context.Trace("diff: rendered");
 

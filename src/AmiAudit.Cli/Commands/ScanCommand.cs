@@ -30,6 +30,7 @@ public sealed class ScanCommand : IVerb
         };
         format.AcceptOnlyFromAmong([.. ScanReporters.Formats]);
         var output = CommonOptions.Output();
+        var template = UserTemplates.Option();
         var since = TimeBounds.Since();
         var until = TimeBounds.Until();
 
@@ -40,7 +41,7 @@ public sealed class ScanCommand : IVerb
             "  amiaudit scan --root / --fail-on high --format junit --output amiaudit.xml   # on the Packer build instance\n" +
             "  amiaudit scan --snapshot node.json --policy policies/ --waivers waivers.yaml --format sarif -o amiaudit.sarif")
         {
-            root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output, since, until,
+            root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output, template, since, until,
         };
         aws.AddTo(command);
         command.SetAction(parse =>
@@ -62,6 +63,7 @@ public sealed class ScanCommand : IVerb
             if (waiverPath is not null) inputs.Add(new InputRef("--waivers", waiverPath));
             if (parse.GetValue(snapshotFile) is { } snapshotPath && !AmiAudit.Aws.Store.S3Uri.Looks(snapshotPath)) inputs.Add(new InputRef("--snapshot", snapshotPath));
             InputsAndOutput.EnsureDistinct(outPath, inputs);
+            var userTemplate = UserTemplates.Read(parse.GetValue(template), parse.GetValue(format)!);
             var loading = Task.Run(() => (Policies: PolicyFiles.Load(policyPaths, varValues, context), Waivers: PolicyFiles.LoadWaivers(waiverPath)));
 
             var (from, to) = TimeBounds.Parse(parse.GetValue(since), parse.GetValue(until), context.Now);
@@ -95,14 +97,15 @@ public sealed class ScanCommand : IVerb
             if (snapshot.Evidence is { Timeline.Count: > 0 } evidence) result = result with { Timeline = evidence.Timeline };
             context.Trace("evaluated");
             var fmt = parse.GetValue(format)!;
-            var text = ScanReporters.Get(fmt).Render(result, new ReportContext
+            var text = UserTemplates.Render(() => ScanReporters.Get(fmt).Render(result, new ReportContext
             {
                 ToolVersion = typeof(ScanCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
                 GeneratedAt = context.Now,
                 TemplateDirectory = Path.Combine(context.AppDirectory, "templates"),
                 Color = context.Interactive && fmt == "console" && OutputFile.IsStandardOutput(outPath),
                 Width = context.ConsoleWidth,
-            });
+                Template = userTemplate,
+            }));
             context.Trace("rendered");
             OutputFile.Write(context, outPath, text);
             return result.GateFailed ? ExitCodes.GateFailed : ExitCodes.Passed;

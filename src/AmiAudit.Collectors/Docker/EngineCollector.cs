@@ -22,7 +22,7 @@ public sealed class DockerEngineCollector : ICollector
 
     private readonly Func<string, IDockerEngineApi> _connect;
 
-    public DockerEngineCollector() : this(path => new DockerEngineClient(path)) { }
+    public DockerEngineCollector() : this(path => new DockerDotNetEngineApi(path)) { }
 
     public DockerEngineCollector(Func<string, IDockerEngineApi> connect) => _connect = connect;
 

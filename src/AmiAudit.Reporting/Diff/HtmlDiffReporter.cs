@@ -5,17 +5,19 @@ using AmiAudit.Reporting.Templates;
 
 namespace AmiAudit.Reporting.Diff;
 
-/// <summary>One self-contained HTML page (inline CSS, no scripts, no external assets) from templates/diff.html.hbs.
+/// <summary>One self-contained HTML page (inline CSS, no scripts, no external assets) from templates/diff.html.scriban.
 /// Every value is HTML-encoded, with control-character hygiene on top.</summary>
 internal sealed class HtmlDiffReporter : IDiffReporter
 {
-    public const string TemplateFile = "diff.html.hbs";
+    public const string TemplateFile = "diff.html.scriban";
     public string Format => "html";
     public string FileExtension => ".html";
 
     public string Render(DiffResult result, ReportContext ctx) =>
-        ReportText.Finish(TemplateRenderer.Render(
-            TemplateSource.Load(TemplateFile, ctx.TemplateDirectory), DiffView.Build(result, ctx), Encode));
+        ReportText.Finish(Render(TemplateSource.For(TemplateFile, ctx), DiffView.Build(result, ctx)));
+
+    private static string Render((string Text, string Name) template, TemplateObject model) =>
+        TemplateRenderer.Render(template.Text, model, Encode, templatePath: template.Name);
 
     internal static string Encode(string? text) => WebUtility.HtmlEncode(ReportText.Printable(text));
 }

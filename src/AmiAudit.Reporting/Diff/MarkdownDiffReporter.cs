@@ -4,14 +4,16 @@ using AmiAudit.Reporting.Templates;
 
 namespace AmiAudit.Reporting.Diff;
 
-/// <summary>Markdown (PR comments, job summaries) from templates/diff.markdown.hbs; every value is Markdown-escaped.</summary>
+/// <summary>Markdown (PR comments, job summaries) from templates/diff.markdown.scriban; every value is Markdown-escaped.</summary>
 internal sealed class MarkdownDiffReporter : IDiffReporter
 {
-    public const string TemplateFile = "diff.markdown.hbs";
+    public const string TemplateFile = "diff.markdown.scriban";
     public string Format => "markdown";
     public string FileExtension => ".md";
 
     public string Render(DiffResult result, ReportContext ctx) =>
-        ReportText.Finish(TemplateRenderer.Render(
-            TemplateSource.Load(TemplateFile, ctx.TemplateDirectory), DiffView.Build(result, ctx), MarkdownTextEncoder.EscapeInline));
+        ReportText.Finish(Render(TemplateSource.For(TemplateFile, ctx), DiffView.Build(result, ctx)));
+
+    private static string Render((string Text, string Name) template, TemplateObject model) =>
+        TemplateRenderer.Render(template.Text, model, MarkdownTextEncoder.EscapeInline, templatePath: template.Name);
 }

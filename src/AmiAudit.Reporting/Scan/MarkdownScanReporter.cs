@@ -8,25 +8,26 @@ using AmiAudit.Reporting.Escaping;
 namespace AmiAudit.Reporting.Scan;
 
 /// <summary>
-/// Markdown for PR comments, job summaries and wikis, rendered by the Handlebars template
-/// <c>templates/scan.markdown.hbs</c>. This class only builds the view model (camelCase, all
-/// strings, already ordered); the template decides the layout. <c>{{x}}</c> is Markdown-escaped
-/// (<see cref="MarkdownTextEncoder"/>); evidence goes into fenced blocks via <c>{{{x}}}</c>.
+/// Markdown for PR comments, job summaries and wikis, rendered by the Scriban template
+/// <c>templates/scan.markdown.scriban</c> (or the user's, <c>--template FILE</c>). This class only
+/// builds the view model (camelCase, all strings, already ordered); the template decides the layout.
+/// <c>{{ x }}</c> is Markdown-escaped (<see cref="MarkdownTextEncoder"/>); evidence goes into fenced
+/// blocks via <c>{{ raw x }}</c>.
 /// Helpers: <c>upper</c>, <c>lower</c>, <c>join list sep</c>, <c>code x</c> (inline code span),
 /// <c>codecell x</c> (inline code span inside a table cell). Each item carries <c>fence</c>, a
 /// ``` run longer than any inside its evidence.
 /// </summary>
 internal sealed partial class MarkdownScanReporter : IScanReporter
 {
-    public const string TemplateFile = "scan.markdown.hbs";
+    public const string TemplateFile = "scan.markdown.scriban";
 
     public string Format => "markdown";
     public string FileExtension => ".md";
 
     public string Render(ScanResult result, ReportContext ctx)
     {
-        var text = TemplateRenderer.Render(
-            TemplateSource.Load(TemplateFile, ctx.TemplateDirectory), Model(result, ctx), MarkdownTextEncoder.EscapeInline, Helpers);
+        var (template, name) = TemplateSource.For(TemplateFile, ctx);
+        var text = TemplateRenderer.Render(template, Model(result, ctx), MarkdownTextEncoder.EscapeInline, Helpers, name);
         // Templates are easier to read with blank lines around blocks; collapse the runs they leave.
         // (Fenced blocks never contain blank lines: evidence values are single-line.)
         return ReportText.Finish(BlankRuns().Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), "\n\n"));

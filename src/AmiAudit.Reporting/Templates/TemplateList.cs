@@ -4,9 +4,7 @@ namespace AmiAudit.Reporting.Templates;
 
 /// <summary>
 /// A list in a template's view model; every item is a template value (see <see cref="TemplateObject"/>),
-/// checked as it is added. A <see cref="Collection{T}"/> so <c>{{#if list}}</c> is false when it is
-/// empty (Handlebars asks <see cref="System.Collections.ICollection.Count"/>) and <c>{{#each}}</c> can use
-/// Handlebars' own non-generic list iterator.
+/// checked as it is added. <see cref="TemplateRenderer"/> hands it to the template as a ScriptArray.
 /// </summary>
 internal sealed class TemplateList : Collection<object?>
 {

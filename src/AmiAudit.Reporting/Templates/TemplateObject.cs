@@ -2,13 +2,12 @@ namespace AmiAudit.Reporting.Templates;
 
 /// <summary>
 /// One object of a template's view model: named members, each a template value (string, bool,
-/// int, null, another <see cref="TemplateObject"/> or a <see cref="TemplateList"/>). Handlebars reads
-/// it through <see cref="TemplateModelDescriptors"/> instead of reflection, because its reflection
-/// member access (getters made with MakeGenericMethod) cannot run under NativeAOT. An anonymous
-/// type or record slipped in here would take that path, so the setter refuses one at build time,
-/// under the JIT too, where the golden tests see it.
-/// Names match ignoring case, as Handlebars' reflection matched the anonymous types this replaced;
-/// each member is set once, so two spellings of one name cannot silently shadow each other.
+/// int, null, another <see cref="TemplateObject"/> or a <see cref="TemplateList"/>).
+/// <see cref="TemplateRenderer"/> copies it into a Scriban ScriptObject: under NativeAOT a plain .NET
+/// object inside a ScriptObject loses its members without an error, so an anonymous type or record
+/// slipped in here is refused when it is set — under the JIT too, where the golden tests see it.
+/// Each member is set once, and two spellings of one name (ignoring case) are refused, so one cannot
+/// silently shadow the other; templates name members exactly as they are set (camelCase).
 /// </summary>
 internal sealed class TemplateObject
 {
@@ -24,12 +23,12 @@ internal sealed class TemplateObject
         }
     }
 
-    /// <summary>The members in the order they were set (for <c>{{#each}}</c> over an object).</summary>
+    /// <summary>The members in the order they were set (what <c>object.keys</c> lists in a template).</summary>
     internal Dictionary<string, object?> Members => _members;
 
     internal bool TryGet(string name, out object? value) => _members.TryGetValue(name, out value);
 
-    /// <summary>As an anonymous type prints itself, which is what <c>{{obj}}</c> showed before these objects.</summary>
+    /// <summary>As an anonymous type prints itself (for debugging and test messages).</summary>
     public override string ToString() =>
         _members.Count == 0 ? "{ }" : "{ " + string.Join(", ", _members.Select(m => $"{m.Key} = {m.Value}")) + " }";
 }

@@ -7,6 +7,11 @@ namespace AmiAudit.Reporting.Templates;
 /// </summary>
 public static class TemplateSource
 {
+    /// <summary>The user's template when one was given, else the built-in <paramref name="fileName"/>;
+    /// with the name errors are reported under.</summary>
+    public static (string Text, string Name) For(string fileName, ReportContext ctx) =>
+        ctx.Template is { } user ? (user.Text, user.Path) : (Load(fileName, ctx.TemplateDirectory), fileName);
+
     public static string Load(string fileName, string? templateDirectory)
     {
         if (!string.IsNullOrEmpty(templateDirectory))

@@ -32,6 +32,11 @@ public sealed class NativeAotBinary
     public CliHarness.Outcome Invoke(params string[] args) =>
         Run(Path, Directory.GetCurrentDirectory(), TimeSpan.FromMinutes(2), CliHarness.PinnedEnvironment(), args);
 
+    /// <summary>Runs the binary with exactly <paramref name="env"/> (plus PATH): for live collection, where
+    /// the clock must be the real one (dockerd's events are stamped with it).</summary>
+    public CliHarness.Outcome InvokeWith(IReadOnlyDictionary<string, string> env, params string[] args) =>
+        Run(Path, Directory.GetCurrentDirectory(), TimeSpan.FromMinutes(2), env, args);
+
     private static CliHarness.Outcome Run(string file, string cwd, TimeSpan timeout, IReadOnlyDictionary<string, string> env, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };

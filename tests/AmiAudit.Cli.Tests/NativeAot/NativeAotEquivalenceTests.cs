@@ -22,6 +22,12 @@ public class NativeAotEquivalenceTests(NativeAotBinaryFixture fixture) : IClassF
         foreach (var format in new[] { "console", "json", "markdown", "html" })
             data.Add(["diff", zoneA, zoneB, "--format", format]);
         data.Add(["scan", "--snapshot", Repo("reports", "dlami-root.snapshot.json"), "--format", "json"]);
+        // Users' Scriban templates: object.keys, nested loops, helpers, encoding; and template errors (exit 3).
+        var templates = Repo("tests", "AmiAudit.Cli.Tests", "Fixtures", "templates");
+        data.Add(["scan", "--root", dlami, "--fail-on", "high", "--format", "markdown", "--template", Path.Combine(templates, "scan-summary.md.scriban")]);
+        data.Add(["diff", zoneA, zoneB, "--format", "html", "--template", Path.Combine(templates, "diff-rows.html.scriban")]);
+        data.Add(["diff", zoneA, zoneB, "--format", "markdown", "--template", Path.Combine(templates, "scan-summary.md.scriban")]);
+        data.Add(["scan", "--root", dlami, "--format", "markdown", "--template", Path.Combine(templates, "broken.md.scriban")]);
         data.Add(["policy", "test", Repo("policies")]);
         data.Add(["policy", "validate", Repo("policies")]);
         data.Add(["policy", "schema"]);

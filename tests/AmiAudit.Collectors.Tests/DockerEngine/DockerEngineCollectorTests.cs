@@ -17,13 +17,13 @@ public class DockerEngineCollectorTests
         Environment = new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + socket },
     };
 
-    private static FakeEngineServer Engine(string events) => new(p => p switch
+    private static FakeEngineServer Engine(string events) => new(p => FakeEngineServer.Route(p) switch
     {
         "/_ping" => (200, "OK"),
         "/version" => (200, """{"Version":"20.10.24","ApiVersion":"1.41"}"""),
-        "/containers/json?all=1" => (200, EngineFixtures.ContainerList),
-        _ when p.StartsWith("/containers/", StringComparison.Ordinal) => (200, EngineFixtures.Inspect),
-        _ when p.StartsWith("/events?", StringComparison.Ordinal) => (200, events),
+        "/containers/json" => (200, EngineFixtures.ContainerList),
+        var r when r.StartsWith("/containers/", StringComparison.Ordinal) => (200, EngineFixtures.Inspect),
+        "/events" => (200, events),
         _ => null,
     });
 
@@ -50,7 +50,8 @@ public class DockerEngineCollectorTests
         ecs.OwnerUnitEvidence!.ShouldStartWith("heuristic");
         after.Containers.ShouldNotContain(c => c.Name == "other"); // gone, created once: not a loop
         after.Diagnostics.ShouldHaveSingleItem().Code.ShouldBe("engine-version");
-        server.Paths.ShouldContain($"/events?since={Now.AddHours(-1).ToUnixTimeSeconds()}&until={Now.ToUnixTimeSeconds()}");
+        server.Paths.ShouldContain(p => FakeEngineServer.Route(p) == "/events"
+            && p.Contains($"since={Now.AddHours(-1).ToUnixTimeSeconds()}", StringComparison.Ordinal) && p.Contains($"until={Now.ToUnixTimeSeconds()}", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -36,6 +36,17 @@ public sealed class FakeEngineServer : IDisposable
 
     public IReadOnlyList<string> Paths { get { lock (_paths) return [.. _paths]; } }
 
+    /// <summary>The resource a request names, without an API version prefix ("/v1.41") or query:
+    /// what a route matches on, whichever version the client asked for.</summary>
+    public static string Route(string target)
+    {
+        var path = target.Split('?')[0];
+        if (path.StartsWith("/v", StringComparison.Ordinal) && path.IndexOf('/', 1) is > 0 and var slash
+            && path[2..slash].All(ch => char.IsAsciiDigit(ch) || ch == '.'))
+            path = path[slash..];
+        return path;
+    }
+
     private async Task AcceptLoop()
     {
         while (!_stop.IsCancellationRequested)

@@ -74,7 +74,7 @@ public sealed class DockerdEngineCollectorTests(DockerdFixture dockerd, ITestOut
     [Fact]
     public void Collector_reports_the_version_of_the_daemon_it_spoke_to()
     {
-        // The refused / silent / missing socket cases are in DockerEngine/DockerEngineClientTests.
+        // The refused / silent / missing socket cases are in DockerEngine/DockerDotNetEngineApiTests.
         var s = Collect(new Snapshot());
         s.Diagnostics.ShouldContain(d => d.Code == "engine-version" && d.Message.Contains(dockerd.SocketPath));
     }

@@ -27,7 +27,7 @@ public sealed class DockerdFixture : IDisposable
                   "--bridge=none --iptables=false --ip6tables=false >\"$2/dockerd.log\" 2>&1", "sh", SocketPath, Dir,
         ]) { UseShellExecute = false })!;
 
-        using var client = new DockerEngineClient(SocketPath, TimeSpan.FromSeconds(2));
+        using var client = new DockerDotNetEngineApi(SocketPath, TimeSpan.FromSeconds(2));
         var ready = false;
         for (var deadline = DateTime.UtcNow.AddSeconds(60); !ready && DateTime.UtcNow < deadline && !_daemon.HasExited;)
         {

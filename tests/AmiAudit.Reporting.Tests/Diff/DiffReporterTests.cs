@@ -98,7 +98,7 @@ public class DiffReporterTests
         var dir = Directory.CreateTempSubdirectory("amiaudit-tpl-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(dir, "diff.markdown.hbs"), "custom {{a}} vs {{b}}: {{keys}}");
+            File.WriteAllText(Path.Combine(dir, MarkdownDiffReporter.TemplateFile), "custom {{ a }} vs {{ b }}: {{ keys }}");
             DiffReporters.Get("markdown").Render(Incident(), Ctx with { TemplateDirectory = dir }).ShouldStartWith("custom zone-a vs zone-b: ");
             // A directory without the file falls back to the embedded copy.
             DiffReporters.Get("html").Render(Incident(), Ctx with { TemplateDirectory = dir }).ShouldStartWith("<!DOCTYPE html>");

@@ -66,7 +66,7 @@ public class MarkdownScanReporterTests
         try
         {
             File.WriteAllText(Path.Combine(dir.FullName, MarkdownScanReporter.TemplateFile),
-                "custom {{upper target.name}} {{join policies \"+\"}} {{summary.failed}}\n");
+                "custom {{ upper target.name }} {{ join policies \"+\" }} {{ summary.failed }}\n");
             var md = Render(ScanFixtures.CleanPass(), ScanFixtures.Context with { TemplateDirectory = dir.FullName });
             md.ShouldStartWith("custom AMI-0EKS5E1EC7ED00042 ");
             md.ShouldEndWith(" 0\n");

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using AmiAudit.Core.Evaluation;
 using AmiAudit.Reporting.Diff;
 using AmiAudit.Reporting.Escaping;
@@ -6,18 +5,17 @@ using AmiAudit.Reporting.Scan;
 using AmiAudit.Reporting.Templates;
 using AmiAudit.Reporting.Tests.Diff;
 using AmiAudit.Reporting.Tests.Scan;
-using HandlebarsDotNet;
-using HandlebarsDotNet.IO;
-using HandlebarsDotNet.ObjectDescriptors;
+using Scriban.Runtime;
 
 // Not ".Templates": that would shadow AmiAudit.Reporting.Templates for the other tests in this project.
 namespace AmiAudit.Reporting.Tests.Templating;
 
 /// <summary>
-/// The template reporters must render under NativeAOT, where Handlebars' reflection member access
-/// (getters made with MakeGenericMethod) and its collection formatters (MakeGenericType) crash. Under
-/// the JIT those paths just work, so these tests put a tripwire where Handlebars would fall back to
-/// them: a provider registered under ours, which Handlebars asks only about a type ours declines.
+/// The template reporters must render under NativeAOT, where Scriban reads a plain .NET object inside a
+/// ScriptObject as one without members and a .NET dictionary as empty — silently, no error. Under the
+/// JIT those just work, so these tests check what the engine is handed: only ScriptObject, ScriptArray
+/// and scalars, built from the checked <see cref="TemplateObject"/> model. The published binary renders
+/// every template in NativeAotEquivalenceTests.
 /// </summary>
 public class TemplateModelTests
 {
@@ -25,51 +23,75 @@ public class TemplateModelTests
 
     [Theory]
     [MemberData(nameof(Reports))]
-    public void Every_template_report_renders_without_reaching_Handlebars_reflection(string report)
+    public void Every_template_report_hands_the_engine_only_script_objects_arrays_and_scalars(string report)
     {
         var (template, model, encode, helpers) = Case(report);
-        var text = TemplateRenderer.Create(Tripwired(), encode, helpers).Compile(TemplateSource.LoadEmbedded(template))(model);
-
-        // The tripwire only watches: the text is the one the reporter renders without it.
-        text.ShouldBe(TemplateRenderer.Render(TemplateSource.LoadEmbedded(template), model, encode, helpers));
-        text.Length.ShouldBeGreaterThan(500);
+        var script = TemplateRenderer.ToScript(model);
+        var foreign = new List<string>();
+        Walk(script, "model", foreign);
+        foreign.ShouldBeEmpty();
+        TemplateRenderer.Render(TemplateSource.LoadEmbedded(template), model, encode, helpers).Length.ShouldBeGreaterThan(500);
     }
+
+    private static void Walk(object? value, string path, List<string> foreign)
+    {
+        switch (value)
+        {
+            case null or string or bool or int:
+                return;
+            case ScriptArray a:
+                for (var i = 0; i < a.Count; i++) Walk(a[i], $"{path}[{i}]", foreign);
+                return;
+            case ScriptObject o:
+                foreach (var key in o.Keys) Walk(o[key], $"{path}.{key}", foreign);
+                return;
+            default:
+                foreign.Add($"{path}: {value.GetType()}");
+                return;
+        }
+    }
+
+    // What a user's copy of a template might do beyond ours: objects and lists written whole, an
+    // object's members walked with object.keys (the AOT-safe way), indexed, counted; missing paths.
+    public static TheoryData<string, string> OddTemplates() => new()
+    {
+        { "{{ for k in gate | object.keys }}{{ k }}={{ gate[k] }};{{ end }}", "set=true;failOn=high;failed=true;verdict=FAILED;onError=fail;onErrorEffect=they fail the gate;" },
+        { "{{ target.facts.size }} {{ target.facts[0].label }} {{ target.name | string.size }}", "6 Kind 36" },
+        { "{{ missing.deeper }}|{{ for x in missing }}x{{ end }}|{{ if missing.x }}y{{ else }}n{{ end }}|{{ upper (lower missing) }}", "||n|" },
+        { "{{ summary.bySeverity[0].name }} {{ join policies[0].name \"+\" }} {{ code \"a`b\" }}", "critical bootstrap-hygiene ``a`b``" },
+        { "{{ raw \"<b>\" }} {{ \"<b>\" }}", "<b> \\<b\\>" },
+    };
 
     [Theory]
     [MemberData(nameof(OddTemplates))]
-    public void Restyled_templates_stay_off_reflection_too(string template)
+    public void Restyled_templates_render_from_the_same_model(string template, string expected)
     {
         var model = MarkdownScanReporter.Model(ScanFixtures.DlamiGateFailed(), ScanFixtures.Context);
-        Should.NotThrow(() => TemplateRenderer.Create(Tripwired(), MarkdownTextEncoder.EscapeInline, MarkdownScanReporter.Helpers).Compile(template)(model));
+        TemplateRenderer.Render(template, model, MarkdownTextEncoder.EscapeInline, MarkdownScanReporter.Helpers).ShouldBe(expected);
     }
 
-    // What a user's copy of a template might do beyond ours: objects and lists written whole,
-    // iterated as objects, indexed, counted, looked up; a string's length; missing paths.
-    public static TheoryData<string> OddTemplates() =>
-    [
-        "{{target}} {{target.facts}} {{gate}} {{join summary.bySeverity \", \"}}",
-        "{{#each gate}}{{@key}}={{this}};{{/each}} {{#each target.facts}}{{@index}}{{@first}}{{@last}}{{label}}{{../target.name}}{{/each}}",
-        "{{target.facts.count}} {{target.facts.[0].label}} {{target.name.length}} {{#each target.kind}}{{@key}}{{/each}}",
-        "{{lookup target \"name\"}} {{#with target as |t|}}{{t.kind}}{{/with}} {{@root.tool.name}} {{TARGET.NAME}}",
-        "{{missing.deeper}} {{#each missing}}x{{else}}none{{/each}} {{#if missing.x}}y{{/if}} {{upper (lower missing)}}",
-    ];
+    [Fact]
+    public void Handlebars_truth_empty_strings_lists_and_zero_are_false()
+    {
+        var model = new TemplateObject { ["s"] = "", ["l"] = new TemplateList(), ["z"] = 0, ["n"] = null, ["f"] = false, ["t"] = "x", ["one"] = new TemplateList { "a" } };
+        TemplateRenderer.Render("{{ if s || l || z || n || f }}wrong{{ else }}ok{{ end }} {{ if t && one }}ok{{ end }} {{ one }}", model, s => s ?? "")
+            .ShouldBe("ok ok a");
+    }
 
     [Fact]
-    public void A_model_Handlebars_would_read_by_reflection_is_refused()
+    public void A_template_that_does_not_parse_names_every_problem_with_file_line_and_column()
     {
-        // What a future reporter might hand the engine directly: an anonymous type, a record, the
-        // dictionary the diff model used to be. Each works under the JIT and crashes under NativeAOT.
-        object[] models =
-        [
-            new { name = "x" },
-            new PolicySummaryLike("x"),
-            new Dictionary<string, object?> { ["name"] = "x" },
-        ];
-        foreach (var model in models)
-        {
-            var production = TemplateRenderer.Create(new HandlebarsConfiguration(), MarkdownTextEncoder.EscapeInline, null).Compile("{{name}}");
-            Should.Throw<Exception>(() => production(model)).ToString().ShouldContain("NativeAOT");
-        }
+        var e = Should.Throw<TemplateException>(() => TemplateRenderer.Render("# title\n{{ if target.name }}\nx\n{{ for }}\n", new TemplateObject(), s => s ?? "", templatePath: "my.md.scriban"));
+        e.Problems.ShouldNotBeEmpty();
+        e.Problems.ShouldAllBe(p => p.StartsWith("my.md.scriban:", StringComparison.Ordinal));
+        e.Problems.ShouldContain(p => p.StartsWith("my.md.scriban:4:", StringComparison.Ordinal)); // the "for" without a variable
+    }
+
+    [Fact]
+    public void A_template_that_fails_while_rendering_names_file_line_and_column()
+    {
+        var e = Should.Throw<TemplateException>(() => TemplateRenderer.Render("ok\n  {{ 1 | nosuch }}", new TemplateObject(), s => s ?? "", templatePath: "t.scriban"));
+        e.Problems.ShouldHaveSingleItem().ShouldBe("t.scriban:2:10: The function `nosuch` was not found");
     }
 
     [Theory]
@@ -91,26 +113,22 @@ public class TemplateModelTests
     public void Template_objects_hold_the_model_values_and_each_name_once()
     {
         var o = new TemplateObject { ["s"] = "x", ["b"] = true, ["i"] = 1, ["n"] = null, ["o"] = new TemplateObject(), ["l"] = new TemplateList { "a", 2 } };
-        o["S"].ShouldBe("x"); // names ignore case, as Handlebars' reflection did
+        o["s"].ShouldBe("x");
         o.ToString().ShouldBe("{ s = x, b = True, i = 1, n = , o = { }, l = AmiAudit.Reporting.Templates.TemplateList }");
         Should.Throw<InvalidOperationException>(() => new TemplateObject { ["name"] = "a", ["Name"] = "b" });
     }
 
     [Fact]
-    public void Only_the_template_engine_files_use_Handlebars()
+    public void Only_the_template_renderer_uses_Scriban()
     {
-        // Everything else goes through TemplateRenderer, so nothing else can hand Handlebars a model.
+        // Everything else goes through TemplateRenderer, so nothing else can hand Scriban a .NET object.
         var src = Path.Combine(AmiAudit.Testing.RepoPaths.Root, "src");
         var users = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => File.ReadAllText(f).Contains("HandlebarsDotNet", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("using Scriban", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(src, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
-        users.ShouldBe([
-            "AmiAudit.Reporting/Templates/TemplateModelDescriptors.cs",
-            "AmiAudit.Reporting/Templates/TemplateModelFormatters.cs",
-            "AmiAudit.Reporting/Templates/TemplateRenderer.cs",
-        ]);
+        users.ShouldBe(["AmiAudit.Reporting/Templates/TemplateRenderer.cs"]);
     }
 
     private sealed record PolicySummaryLike(string Name);
@@ -125,34 +143,5 @@ public class TemplateModelTests
             _ => (MarkdownScanReporter.TemplateFile, MarkdownScanReporter.Model(ScanFixtures.ByName(report["scan:".Length..]), ctx),
                 MarkdownTextEncoder.EscapeInline, MarkdownScanReporter.Helpers),
         };
-    }
-
-    /// <summary>A configuration whose reflection fallbacks are fenced off: registered first, the
-    /// tripwires sit under the providers <see cref="TemplateRenderer.Create"/> adds, above the built-ins.</summary>
-    private static HandlebarsConfiguration Tripwired()
-    {
-        var configuration = new HandlebarsConfiguration();
-        configuration.ObjectDescriptorProviders.Add(new DescriptorTripwire());
-        configuration.FormatterProviders.Add(new FormatterTripwire());
-        return configuration;
-    }
-
-    private sealed class DescriptorTripwire : IObjectDescriptorProvider
-    {
-        public bool TryGetDescriptor(Type type, [NotNullWhen(true)] out ObjectDescriptor? value) =>
-            throw new InvalidOperationException($"Handlebars fell back to its reflection-based descriptors for {type}");
-    }
-
-    /// <summary>Scalars and "undefined" have reflection-free built-in formatters; anything else would
-    /// reach the collection formatters, which make generic types at run time.</summary>
-    private sealed class FormatterTripwire : IFormatterProvider
-    {
-        public bool TryCreateFormatter(Type type, [NotNullWhen(true)] out IFormatter? formatter)
-        {
-            formatter = null;
-            return type == typeof(int) || type == typeof(bool) || type == typeof(UndefinedBindingResult)
-                ? false
-                : throw new InvalidOperationException($"Handlebars fell back to its built-in formatters for {type}");
-        }
     }
 }

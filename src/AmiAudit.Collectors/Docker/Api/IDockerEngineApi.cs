@@ -1,10 +1,10 @@
 namespace AmiAudit.Collectors.Docker.Api;
 
 /// <summary>
-/// The slice of the Docker Engine API the collector needs, in our own types. The only
-/// implementation, <see cref="DockerEngineClient"/>, speaks HTTP over the unix socket itself
-/// because Docker.DotNet is not on our package feed; swapping in Docker.DotNet means writing one
-/// other implementation of this interface. Failures surface as <see cref="DockerEngineUnavailableException"/>.
+/// The slice of the Docker Engine API the collector needs, in our own types (the port). The one
+/// implementation, <see cref="DockerDotNetEngineApi"/>, is the only code that sees Docker.DotNet;
+/// tests give the collector a fake socket or a real dockerd, never a fake of this interface.
+/// Failures — transport, HTTP, or a body the models refuse — surface as <see cref="DockerEngineUnavailableException"/>.
 /// </summary>
 public interface IDockerEngineApi : IDisposable
 {
