@@ -25,13 +25,11 @@ public sealed class ProbeCommand : IVerb
 
     public Command Build(CliContext context)
     {
-        var which = new Argument<string>("probe") { Description = "memcg, cpu, ena, loops (crash-looping units and containers) or all (default).", DefaultValueFactory = _ => "all" };
-        which.AcceptOnlyFromAmong(Probes);
+        var which = Choice.Argument("probe", Probes, "all", "memcg, cpu, ena, loops (crash-looping units and containers) or all.");
         var window = new Option<string>("--window") { Description = "CPU sampling window (1 Hz), e.g. 10s; 0s = one instantaneous read.", DefaultValueFactory = _ => "10s" };
         var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, /dev/kmsg and journal are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
         var kernelLog = new Option<string?>("--kernel-log") { Description = "Read a saved kernel log (dmesg, journalctl -k, or journalctl -k -o json) instead of /dev/kmsg." };
-        var format = new Option<string>("--format", "-f") { Description = "console (one verdict per probe), json, prometheus (node_exporter textfile) or npd.", DefaultValueFactory = _ => "console" };
-        format.AcceptOnlyFromAmong(Formats);
+        var format = Choice.Option("--format", ["-f"], Formats, "console", "console (one verdict per probe), json, prometheus (node_exporter textfile) or npd.");
         var output = CommonOptions.Output();
         var journalDir = new Option<string?>("--journal-dir") { Description = "probe loops: read crash loops from a journal directory copied off a node (journalctl reads it; no live systemd)." };
         var journalExport = new Option<string?>("--journal-export") { Description = "probe loops: read crash loops from a saved `journalctl -o export`, `-o json` or plain `journalctl [-u UNIT]` output." };
