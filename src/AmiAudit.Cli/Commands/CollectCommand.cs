@@ -72,7 +72,13 @@ public sealed class CollectCommand : IVerb
                 context.Diagnostic($"amiaudit: wrote {written}");
             }
             var fmt = parse.GetValue(format) ?? "json";
-            if (s3 is null && (outPath is not null || fmt == "json")) OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
+            if (s3 is null && (outPath is not null || fmt == "json"))
+            {
+                OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
+                // A file is written silently otherwise; standard output needs no confirmation (it is the output).
+                if (!OutputFile.IsStandardOutput(outPath))
+                    context.Diagnostic($"amiaudit: wrote {outPath} ({snapshot.Systemd.Units.Count} units, {snapshot.Containers.Count} containers)");
+            }
             if (fmt != "json")
                 context.Out.Write(AmiAudit.Reporting.Evidence.CollectSummary.Render(snapshot, fmt, outPath));
             return ExitCodes.Passed;

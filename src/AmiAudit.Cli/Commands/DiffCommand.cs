@@ -102,7 +102,7 @@ public sealed class DiffCommand : IVerb
                 GeneratedAt = context.Now,
                 TemplateDirectory = Path.Combine(context.AppDirectory, "templates"),
                 Color = context.Interactive && OutputFile.IsStandardOutput(outPath),
-                Width = 80,
+                Width = context.ConsoleWidth,
             };
             var text = DiffReporters.Get(parse.GetValue(format) ?? "console").Render(result, ctx);
             OutputFile.Write(context, outPath, text);

@@ -36,7 +36,9 @@ public sealed class ProbeCommand : IVerb
         var since = TimeBounds.Since();
         var until = TimeBounds.Until();
 
-        var command = new Command("probe", "Run the node health probes: zombie memory cgroups, per-core CPU saturation, ENA resets, and crash-looping\nsystemd units / Docker containers (live systemd + Docker Engine API; unavailable ones are said so).\n\n" +
+        var command = new Command("probe", "Run the node health probes: dying memory cgroups, per-core CPU saturation, ENA resets, crash loops.\n\n" +
+            "Crash loops are read from systemd units and Docker containers (live systemd + Docker Engine API;\n" +
+            "unavailable ones are said so).\n\n" +
             "Examples:\n  amiaudit probe\n  amiaudit probe memcg --format npd\n  amiaudit probe --format prometheus --output /var/lib/node_exporter/textfile/amiaudit.prom\n" +
             "  amiaudit probe ena --kernel-log dmesg.txt\n  amiaudit probe loops --journal-dir ./node-42/journal --since 2026-03-03T00:00:00Z")
         {
@@ -58,12 +60,16 @@ public sealed class ProbeCommand : IVerb
             if (parse.GetValue(journalDir) is not null && parse.GetValue(journalExport) is not null) throw new UsageException("give one of --journal-dir DIR or --journal-export FILE");
             if (parse.GetValue(journalExport) is { } export) InputsAndOutput.EnsureDistinct(path, [new InputRef("--journal-export", export)]);
             var facts = new ProbeFacts();
+            // The window is silent time; on a terminal, say what we are waiting for (stderr, cleared after).
+            if (!fromJournal && span > TimeSpan.Zero && probe is "all" or "cpu" or "loops")
+                context.Progress($"amiaudit: sampling {parse.GetValue(window)}…");
             if (!fromJournal)
                 using (var logStream = log is null ? null : OpenKernelLog(log))
                     facts = Collect(probe, host, span, log, logStream, context);
             context.Interruption.ThrowIfRequested();
             var loops = fromJournal ? JournalCrashLoops(parse.GetValue(journalDir), parse.GetValue(journalExport), from, to)
                 : probe is "all" or "loops" ? CrashLoops(host, span, context) : null;
+            context.Progress(null);
             context.Interruption.ThrowIfRequested();
 
             var verdicts = Verdicts(facts);

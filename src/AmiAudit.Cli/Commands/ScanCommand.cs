@@ -31,9 +31,9 @@ public sealed class ScanCommand : IVerb
         var command = new Command("scan",
             "Evaluate policies against an image root, the live node or a saved snapshot; the image-pipeline gate.\n\n" +
             "Examples:\n" +
-            "  amiaudit scan --root /mnt/image                       # exit 1 on a failing high or critical finding\n" +
-            "  amiaudit scan --root /mnt/image --fail-on none --format markdown -o report.md   # report only\n" +
-            "  amiaudit scan --root / --format junit --output amiaudit.xml   # on the Packer build instance\n" +
+            "  amiaudit scan --root /mnt/image       # exit 1 on a failing high/critical finding\n" +
+            "  amiaudit scan --root /mnt/image --fail-on none -f markdown -o report.md\n" +
+            "  amiaudit scan --root / --format junit -o amiaudit.xml   # on the Packer instance\n" +
             "  amiaudit scan --snapshot node.json --policy policies/ --waivers waivers.yaml --format sarif -o amiaudit.sarif")
         {
             root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output, since, until,
