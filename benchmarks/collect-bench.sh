@@ -13,7 +13,7 @@ work=${WORK:-/tmp/amiaudit-collect-bench}
 a=${1:-artifacts/aot/amiaudit}
 b=${2:-}
 if [ ! -x "$a" ] && [ "$a" = artifacts/aot/amiaudit ]; then
-  dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot -nologo -v q >/dev/null
+  dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true --artifacts-path artifacts/aot-build -o artifacts/aot -nologo -v q >/dev/null
 fi
 mkdir -p "$work"
 

@@ -13,7 +13,7 @@ BIN=${1:-artifacts/aot/amiaudit}
 GIB=${2:-1}
 GZMIB=${3:-256}
 RUNS=${RUNS:-5}
-[ -x "$BIN" ] || { echo "publish first: dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot ($BIN missing)"; exit 2; }
+[ -x "$BIN" ] || { echo "publish first: dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true --artifacts-path artifacts/aot-build -o artifacts/aot ($BIN missing)"; exit 2; }
 ROOT=$(mktemp -d /tmp/amiaudit-evbench-XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT
 mkdir -p "$ROOT/etc" "$ROOT/var/log" "$ROOT/lib/systemd/system"

@@ -14,7 +14,7 @@ CYCLES=${CYCLES:-3}
 MEMCG=/sys/fs/cgroup/memory
 TAG=amiaudit-bench-$$
 OUT=$(mktemp -d)
-[ -x "$BIN" ] || { echo "publish first: dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot ($BIN missing)"; exit 2; }
+[ -x "$BIN" ] || { echo "publish first: dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true --artifacts-path artifacts/aot-build -o artifacts/aot ($BIN missing)"; exit 2; }
 [ "$(id -u)" = 0 ] && [ -d "$MEMCG" ] || { echo "needs root and cgroup v1 memory at $MEMCG"; exit 2; }
 
 cleanup() {

@@ -9,14 +9,11 @@
 #   time              GNU time: peak RSS of a CLI run fed /dev/zero as an input (InputFileTests)
 #   logrotate         rotates and gzips real logs for the post-mortem evidence tests
 # Only missing packages are installed, so a second run does no network work.
+#   install-test-deps.sh --check   exit 0 when everything is installed, 1 when something is missing (no root needed)
+# scripts/test.sh runs it (through sudo) before the real-part suite; .ci/run too.
 set -euo pipefail
 
 PACKAGES=(docker.io busybox-static systemd-container sysstat debootstrap gcc zlib1g-dev time logrotate)
-
-if [[ $EUID -ne 0 ]]; then
-    echo "install-test-deps.sh: must run as root (apt-get)" >&2
-    exit 2
-fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -29,6 +26,14 @@ done
 if [[ ${#missing[@]} -eq 0 ]]; then
     echo "test deps present: ${PACKAGES[*]}"
     exit 0
+fi
+if [[ "${1:-}" == "--check" ]]; then
+    echo "test deps missing: ${missing[*]}"
+    exit 1
+fi
+if [[ $EUID -ne 0 ]]; then
+    echo "install-test-deps.sh: must run as root (apt-get) to install: ${missing[*]}" >&2
+    exit 2
 fi
 
 echo "installing: ${missing[*]}"

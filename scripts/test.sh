@@ -5,12 +5,23 @@
 #                            NativeAOT binary run against the in-process CLI) one project at a time
 #   scripts/test.sh --fast   only the fast suite (no real parts), for the edit-test loop
 # Ends with one plain line "N passed, N failed, N skipped".
+# The full run installs the real parts it needs first (scripts/install-test-deps.sh: idempotent, apt only for what
+# is missing, through sudo when not root), so this one command passes on a fresh machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 config=${CONFIGURATION:-Debug}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+if [ "${1:-}" != "--fast" ]; then
+  deps=scripts/install-test-deps.sh
+  if ! bash "$deps" --check >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then bash "$deps"
+    elif command -v sudo >/dev/null; then sudo bash "$deps"
+    else false; fi || { echo "installing the test dependencies failed (run: sudo $deps)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+  fi
+fi
 
 dotnet build AmiAudit.sln -c "$config" -warnaserror -nologo -v q 2>&1 | tail -n 30
 build=${PIPESTATUS[0]}
@@ -25,8 +36,10 @@ run "Category!=RealParts" || status=1
 if [ "${1:-}" != "--fast" ]; then
   # The binary that ships: NativeAOT, trim and AOT warnings are errors (TreatWarningsAsErrors).
   # NativeAotEquivalenceTests run it beside the in-process CLI; the benchmarks time it.
+  # Its own --artifacts-path: a runtime-specific restore into the projects' obj/ would make the next
+  # `dotnet build` / `dotnet run` rebuild everything.
   echo "publishing the NativeAOT binary to artifacts/aot …"
-  if dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot -nologo -v q 2>&1 | tail -n 30 \
+  if dotnet publish src/AmiAudit.Cli -c Release -r linux-x64 -p:PublishAot=true --artifacts-path artifacts/aot-build -o artifacts/aot -nologo -v q 2>&1 | tail -n 30 \
      && [ -x artifacts/aot/amiaudit ]; then
     export AMIAUDIT_AOT_BIN="$PWD/artifacts/aot/amiaudit"
   else

@@ -20,7 +20,7 @@ public static partial class Program
         using var interruption = Interruption.Install();
         var context = new CliContext
         {
-            ConsoleWidth = interactive ? TerminalWidth() : 80,
+            ConsoleWidth = TerminalWidth.Resolve(!Console.IsOutputRedirected, () => Console.WindowWidth, env),
             Out = Console.Out,
             Error = Console.Error,
             Environment = env,
@@ -33,12 +33,6 @@ public static partial class Program
         context.Trace("exit");
         // A signal that came after the verb finished still means the run was interrupted.
         return interruption.ExitCode ?? code;
-    }
-
-    private static int TerminalWidth()
-    {
-        try { return Math.Clamp(Console.WindowWidth, 60, 200); }
-        catch (IOException) { return 80; }
     }
 
     /// <summary>Runs the CLI against injected edges (tests call this in-process).</summary>
@@ -140,13 +134,14 @@ public static partial class Program
         var root = new Command("amiaudit",
             "amiaudit — audit AMI roots and live nodes against YAML policies, diff 'identical' environments, probe node health.\n\n" +
             "Examples:\n" +
-            "  amiaudit scan --root /mnt/image --fail-on high --format junit --output amiaudit.xml\n" +
+            "  amiaudit scan --root /mnt/image --format junit -o amiaudit.xml\n" +
             "  amiaudit diff zone-a zone-b\n" +
-            "  amiaudit collect --root /mnt/image --out snapshot.json\n" +
+            "  amiaudit collect --root /mnt/image -o snapshot.json\n" +
             "  amiaudit policy validate my-policies/\n\n" +
-            "Exit codes: 0 passed, 1 gate failed, 2 usage error, 3 invalid input, 4 collection failed, 70 internal error,\n" +
-            "74 output not written, 130/143 interrupted (SIGINT/SIGTERM).");
-        root.Options.Add(new System.CommandLine.Help.HelpOption());
+            "Exit codes: 0 passed, 1 gate failed, 2 usage error, 3 invalid input,\n" +
+            "4 collection failed, 70 internal error, 74 output not written,\n" +
+            "130/143 interrupted (SIGINT/SIGTERM).");
+        root.Options.Add(CliHelp.Option(root, context));
         root.Options.Add(ToolVersionOption.Create(context));
         var verbs = Verbs().ToList();
         var only = verbs.Where(v => VerbName(v.GetType()) == verbHint).ToList();

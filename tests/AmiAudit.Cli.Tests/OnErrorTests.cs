@@ -48,9 +48,9 @@ public class OnErrorTests
     }
 
     [Fact]
-    public void Errors_fail_the_scan_even_without_a_severity_gate()
+    public void Errors_fail_the_scan_even_with_fail_on_none()
     {
-        Scan("--format", "json").ExitCode.ShouldBe(ExitCodes.GateFailed);
+        Scan("--fail-on", "none", "--format", "json").ExitCode.ShouldBe(ExitCodes.GateFailed);
     }
 
     [Fact]

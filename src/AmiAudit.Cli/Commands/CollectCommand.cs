@@ -16,36 +16,33 @@ public sealed class CollectCommand : IVerb
         var live = new Option<bool>("--live") { Description = "Collect the running node: offline facts from / plus live unit, container and probe state." };
         var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, journal and Docker socket are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
         var window = new Option<string>("--window") { Description = "Sampling window for live rates and the CPU probe (e.g. 10s; 0 = single reading).", DefaultValueFactory = _ => "0s" };
-        var output = new Option<string?>("--out", "-o") { Description = "Snapshot file to write (atomically: temp file + rename; a device or FIFO is written through), or s3://bucket/prefix/ (key PREFIX/YYYY-MM-DD/AZ/INSTANCE-ID.json.gz). Default or '-': standard output. With --ec2: a directory or s3:// prefix." };
+        var output = CommonOptions.Output("Snapshot file to write (atomically: temp file + rename; a device or FIFO is written through), or s3://bucket/prefix/ (key PREFIX/YYYY-MM-DD/AZ/INSTANCE-ID.json.gz). Default or '-': standard output. With --ec2: a directory or s3:// prefix.");
+        var outAlias = CommonOptions.OutAlias();
         var labels = new Option<string[]>("--label") { Description = "Attach a label to the target: KEY=VALUE (repeatable), e.g. --label pool=gpu." };
         var imageId = new Option<string?>("--image-id") { Description = "Record the AMI id (e.g. ami-0abc…) in the snapshot's target." };
         var az = new Option<string?>("--az") { Description = "Record the availability zone (e.g. us-east-1a) in the snapshot's target." };
         var since = TimeBounds.Since();
         var until = TimeBounds.Until();
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = "json (the snapshot, default), or console / markdown: a summary with the post-mortem timeline of the root's logs (the snapshot still goes to --out).",
-            DefaultValueFactory = _ => "json",
-        };
-        format.AcceptOnlyFromAmong("json", "console", "markdown");
+        var format = Choice.Option("--format", ["-f"], ["json", "console", "markdown"], "json",
+            "json (the snapshot, default), or console / markdown: a summary with the post-mortem timeline of the root's logs (the snapshot still goes to --output).");
 
-        var instanceId = new Option<string?>("--instance-id") { Description = "Record the EC2 instance id in the snapshot's target (names the object under an s3:// --out)." };
+        var instanceId = new Option<string?>("--instance-id") { Description = "Record the EC2 instance id in the snapshot's target (names the object under an s3:// --output)." };
         var ec2 = new Option<bool>("--ec2") { Description = "Inventory from the EC2 API instead (no agent on the nodes): one snapshot per instance with its AMI, launch template and decoded user data." };
         var filter = new Option<string[]>("--filter") { Description = "With --ec2: an EC2 filter NAME=VALUE[,VALUE…] (repeatable), e.g. tag:eks:cluster-name=ml, availability-zone=us-east-1a, instance-type=m6i.large." };
         var aws = new AwsCli();
 
         var command = new Command("collect", "Collect a snapshot (JSON facts) from an image root or the live node, without judging it.\n\n" +
-            "Examples:\n  amiaudit collect --root /mnt/image --out image.json\n  amiaudit collect --live --window 10s --out node.json\n" +
-            "  amiaudit collect --root /mnt/dead-node --since 2026-03-03T00:00:00Z --out dead-node.json --format console\n" +
-            "  amiaudit collect --live --out s3://audit/snap/ --region us-east-1\n" +
-            "  amiaudit collect --ec2 --region us-east-1 --filter tag:eks:cluster-name=ml --out s3://audit/inv/")
+            "Examples:\n  amiaudit collect --root /mnt/image -o image.json\n  amiaudit collect --live --window 10s -o node.json\n" +
+            "  amiaudit collect --root /mnt/dead-node --since 2026-03-03T00:00:00Z -o dead-node.json --format console\n" +
+            "  amiaudit collect --live -o s3://audit/snap/ --region us-east-1\n" +
+            "  amiaudit collect --ec2 --region us-east-1 --filter tag:eks:cluster-name=ml -o s3://audit/inv/")
         {
-            root, live, hostRoot, window, output, labels, imageId, az, since, until, format, instanceId, ec2, filter,
+            root, live, hostRoot, window, output, outAlias, labels, imageId, az, since, until, format, instanceId, ec2, filter,
         };
         aws.AddTo(command);
         command.SetAction(parse =>
         {
-            var outPath = parse.GetValue(output);
+            var outPath = CommonOptions.OutputPath(parse, output, outAlias);
             if (parse.GetValue(ec2))
             {
                 if (parse.GetValue(root) is not null || parse.GetValue(live)) throw new UsageException("--ec2 reads the EC2 API; it does not combine with --root or --live");
@@ -75,7 +72,13 @@ public sealed class CollectCommand : IVerb
                 context.Diagnostic($"amiaudit: wrote {written}");
             }
             var fmt = parse.GetValue(format) ?? "json";
-            if (s3 is null && (outPath is not null || fmt == "json")) OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
+            if (s3 is null && (outPath is not null || fmt == "json"))
+            {
+                OutputFile.Write(context, outPath, SnapshotJson.Serialize(snapshot));
+                // A file is written silently otherwise; standard output needs no confirmation (it is the output).
+                if (!OutputFile.IsStandardOutput(outPath))
+                    context.Diagnostic($"amiaudit: wrote {outPath} ({snapshot.Systemd.Units.Count} units, {snapshot.Containers.Count} containers)");
+            }
             if (fmt != "json")
                 context.Out.Write(AmiAudit.Reporting.Evidence.CollectSummary.Render(snapshot, fmt, outPath));
             return ExitCodes.Passed;
@@ -92,7 +95,7 @@ public sealed class CollectCommand : IVerb
         }
         catch (FormatException e)
         {
-            throw new UsageException($"--out {e.Message}");
+            throw new UsageException($"--output {e.Message}");
         }
     }
 
@@ -103,7 +106,7 @@ public sealed class CollectCommand : IVerb
     private static int Inventory(CliContext context, AmiAudit.Aws.Plumbing.AwsOptions options, IReadOnlyList<Ec2Filter> filters, string? outPath)
     {
         if (OutputFile.IsStandardOutput(outPath))
-            throw new UsageException("--ec2 writes one snapshot per instance: give --out DIR/ or --out s3://bucket/prefix/");
+            throw new UsageException("--ec2 writes one snapshot per instance: give --output DIR/ or --output s3://bucket/prefix/");
         var s3 = S3Out(outPath);
         using var session = AwsCli.Open(options, context);
         var cancel = context.Interruption.Token;

@@ -25,19 +25,11 @@ public sealed class DiffCommand : IVerb
             Description = "Two sides: snapshot file, directory of snapshots, image root, 'live' (this running host), ec2:<az> (EC2 inventory of a zone), s3://bucket/prefix/ (stored snapshots), or environment name from amiaudit.yaml.",
             Arity = new ArgumentArity(0, 2),
         };
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = "console, json, markdown or html.",
-            DefaultValueFactory = _ => "console",
-            Validators = { r => { var v = r.GetValueOrDefault<string>(); if (!DiffReporters.TryGet(v, out _)) r.AddError($"--format: '{v}' is not one of {string.Join(", ", DiffReporters.Formats)}"); } },
-        };
+        var format = Choice.Option("--format", ["-f"], DiffReporters.Formats, "console", $"Output format: {string.Join(", ", DiffReporters.Formats)}.");
         var output = CommonOptions.Output();
         var template = UserTemplates.Option();
-        var failOn = new Option<string?>("--fail-on-divergence")
-        {
-            Description = "Exit 1 when a consistent or partial divergence is at or above this severity: info, low, medium, high, critical.",
-            Validators = { r => { var v = r.GetValueOrDefault<string?>(); if (v is not null && !SeverityNames.TryParse(v, out _)) r.AddError($"--fail-on-divergence: '{v}' is not one of {string.Join(", ", SeverityNames.All)}"); } },
-        };
+        var failOn = CommonOptions.Threshold("--fail-on-divergence",
+            "Exit 1 when a consistent or partial divergence is at or above this severity: info, low, medium, high, critical (default: report only).");
         var ignore = new Option<string[]>("--ignore") { Description = "Ignore fact keys matching this glob (repeatable), e.g. 'package/**', 'unit/*/restarts'." };
         var config = new Option<string?>("--config") { Description = "amiaudit.yaml with 'environments: { NAME: { snapshots: PATH } | { root: DIR } | { live: true } }'. Default: ./amiaudit.yaml if present." };
         var roots = new Option<string[]>("--root", "-r") { Description = "An image root as a side: give --root twice (old, new), or once with one other side (the root is side A)." };
@@ -112,14 +104,14 @@ public sealed class DiffCommand : IVerb
                 GeneratedAt = context.Now,
                 TemplateDirectory = Path.Combine(context.AppDirectory, "templates"),
                 Color = context.Interactive && OutputFile.IsStandardOutput(outPath),
-                Width = 80,
+                Width = context.ConsoleWidth,
                 Template = userTemplate,
             };
             var text = UserTemplates.Render(() => DiffReporters.Get(parse.GetValue(format) ?? "console").Render(result, ctx));
             OutputFile.Write(context, outPath, text);
             context.Trace("diff: rendered");
 
-            return CommonOptions.ParseSeverity(parse.GetValue(failOn)) is { } gate && result.AtOrAbove(gate).Any()
+            return parse.GetValue(failOn) is { } gate && result.AtOrAbove(gate).Any()
                 ? ExitCodes.GateFailed
                 : ExitCodes.Passed;
         });

@@ -26,7 +26,8 @@ public sealed class FleetCommand : IVerb
     {
         var ssm = new Option<bool>("--ssm") { Description = "Run the node-side collect through SSM Run Command (the only transport today; required)." };
         var target = new Option<string[]>("--target") { Description = "Which instances: tag:KEY=VALUE, availability-zone=AZ, or instance ids (i-0abc,i-0def). Repeatable; all must match." };
-        var output = new Option<string?>("--out", "-o") { Description = "Where the nodes write their snapshots: s3://bucket/prefix/ (key PREFIX/YYYY-MM-DD/AZ/INSTANCE-ID.json.gz)." };
+        var output = CommonOptions.Output("Where the nodes write their snapshots: s3://bucket/prefix/ (key PREFIX/YYYY-MM-DD/AZ/INSTANCE-ID.json.gz).");
+        var outAlias = CommonOptions.OutAlias();
         var binary = new Option<string>("--binary") { Description = "amiaudit on the node: a path, or an s3:// URL the node copies it from with its role (needs the AWS CLI there).", DefaultValueFactory = _ => "/usr/local/bin/amiaudit" };
         var document = new Option<string>("--document") { Description = "SSM document with a 'commands' parameter.", DefaultValueFactory = _ => "AWS-RunShellScript" };
         var maxConcurrency = new Option<string>("--max-concurrency") { Description = "SSM MaxConcurrency: nodes running at once (a number or a percentage).", DefaultValueFactory = _ => "10%" };
@@ -35,15 +36,14 @@ public sealed class FleetCommand : IVerb
         var deliveryTimeout = new Option<string>("--delivery-timeout") { Description = "How long SSM may take to reach a node.", DefaultValueFactory = _ => "10m" };
         var poll = new Option<string>("--poll-interval") { Description = "First wait between status polls (grows ×1.5 up to 30s).", DefaultValueFactory = _ => "2s" };
         var collectArgs = new Option<string[]>("--collect-arg") { Description = "Extra argument for the node's 'amiaudit collect' (repeatable), e.g. --collect-arg=--window --collect-arg=10s." };
-        var format = new Option<string>("--format", "-f") { Description = "console or json (per-instance results on standard output).", DefaultValueFactory = _ => "console" };
-        format.AcceptOnlyFromAmong(Formats);
+        var format = Choice.Option("--format", ["-f"], Formats, "console", "console or json (per-instance results on standard output).");
         var aws = new AwsCli();
 
         var collect = new Command("collect", "Run 'amiaudit collect --live --out s3://…' on every matching node through SSM Run Command.\n\n" +
-            "Examples:\n  amiaudit fleet collect --ssm --region us-east-1 --target tag:eks:cluster-name=ml --out s3://audit/snap/\n" +
-            "  amiaudit fleet collect --ssm --target availability-zone=us-east-1a --binary s3://tools/amiaudit --out s3://audit/snap/")
+            "Examples:\n  amiaudit fleet collect --ssm --region us-east-1 --target tag:eks:cluster-name=ml -o s3://audit/snap/\n" +
+            "  amiaudit fleet collect --ssm --target availability-zone=us-east-1a --binary s3://tools/amiaudit -o s3://audit/snap/")
         {
-            ssm, target, output, binary, document, maxConcurrency, maxErrors, executionTimeout, deliveryTimeout, poll, collectArgs, format,
+            ssm, target, output, outAlias, binary, document, maxConcurrency, maxErrors, executionTimeout, deliveryTimeout, poll, collectArgs, format,
         };
         aws.AddTo(collect);
         collect.SetAction(parse =>
@@ -51,7 +51,7 @@ public sealed class FleetCommand : IVerb
             if (!parse.GetValue(ssm)) throw new UsageException("fleet collect needs --ssm (SSM Run Command is the transport)");
             var targets = AwsCli.Filters(parse.GetValue(target) ?? [], "--target");
             if (targets.Count == 0) throw new UsageException("give --target (tag:KEY=VALUE, availability-zone=AZ or instance ids): a fleet-wide run must be asked for");
-            var outText = parse.GetValue(output) ?? throw new UsageException("give --out s3://bucket/prefix/ (where the nodes write their snapshots)");
+            var outText = CommonOptions.OutputPath(parse, output, outAlias) ?? throw new UsageException("give --output s3://bucket/prefix/ (where the nodes write their snapshots)");
             S3Uri outUri;
             try
             {
@@ -59,7 +59,7 @@ public sealed class FleetCommand : IVerb
             }
             catch (FormatException e)
             {
-                throw new UsageException($"--out {e.Message}; the nodes write to S3");
+                throw new UsageException($"--output {e.Message}; the nodes write to S3");
             }
             if (!outUri.IsPrefix) outUri = outUri with { Key = outUri.Key + "/" };
             var request = new FleetRequest

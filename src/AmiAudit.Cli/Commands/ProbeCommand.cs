@@ -25,20 +25,20 @@ public sealed class ProbeCommand : IVerb
 
     public Command Build(CliContext context)
     {
-        var which = new Argument<string>("probe") { Description = "memcg, cpu, ena, loops (crash-looping units and containers) or all (default).", DefaultValueFactory = _ => "all" };
-        which.AcceptOnlyFromAmong(Probes);
+        var which = Choice.Argument("probe", Probes, "all", "memcg, cpu, ena, loops (crash-looping units and containers) or all.");
         var window = new Option<string>("--window") { Description = "CPU sampling window (1 Hz), e.g. 10s; 0s = one instantaneous read.", DefaultValueFactory = _ => "10s" };
         var hostRoot = new Option<string>("--host-root") { Description = "Where the host's /proc, /sys, /dev/kmsg and journal are mounted (DaemonSet: /host).", DefaultValueFactory = _ => "/" };
         var kernelLog = new Option<string?>("--kernel-log") { Description = "Read a saved kernel log (dmesg, journalctl -k, or journalctl -k -o json) instead of /dev/kmsg." };
-        var format = new Option<string>("--format", "-f") { Description = "console (one verdict per probe), json, prometheus (node_exporter textfile) or npd.", DefaultValueFactory = _ => "console" };
-        format.AcceptOnlyFromAmong(Formats);
+        var format = Choice.Option("--format", ["-f"], Formats, "console", "console (one verdict per probe), json, prometheus (node_exporter textfile) or npd.");
         var output = CommonOptions.Output();
         var journalDir = new Option<string?>("--journal-dir") { Description = "probe loops: read crash loops from a journal directory copied off a node (journalctl reads it; no live systemd)." };
         var journalExport = new Option<string?>("--journal-export") { Description = "probe loops: read crash loops from a saved `journalctl -o export`, `-o json` or plain `journalctl [-u UNIT]` output." };
         var since = TimeBounds.Since();
         var until = TimeBounds.Until();
 
-        var command = new Command("probe", "Run the node health probes: zombie memory cgroups, per-core CPU saturation, ENA resets, and crash-looping\nsystemd units / Docker containers (live systemd + Docker Engine API; unavailable ones are said so).\n\n" +
+        var command = new Command("probe", "Run the node health probes: dying memory cgroups, per-core CPU saturation, ENA resets, crash loops.\n\n" +
+            "Crash loops are read from systemd units and Docker containers (live systemd + Docker Engine API;\n" +
+            "unavailable ones are said so).\n\n" +
             "Examples:\n  amiaudit probe\n  amiaudit probe memcg --format npd\n  amiaudit probe --format prometheus --output /var/lib/node_exporter/textfile/amiaudit.prom\n" +
             "  amiaudit probe ena --kernel-log dmesg.txt\n  amiaudit probe loops --journal-dir ./node-42/journal --since 2026-03-03T00:00:00Z")
         {
@@ -60,12 +60,16 @@ public sealed class ProbeCommand : IVerb
             if (parse.GetValue(journalDir) is not null && parse.GetValue(journalExport) is not null) throw new UsageException("give one of --journal-dir DIR or --journal-export FILE");
             if (parse.GetValue(journalExport) is { } export) InputsAndOutput.EnsureDistinct(path, [new InputRef("--journal-export", export)]);
             var facts = new ProbeFacts();
+            // The window is silent time; on a terminal, say what we are waiting for (stderr, cleared after).
+            if (!fromJournal && span > TimeSpan.Zero && probe is "all" or "cpu" or "loops")
+                context.Progress($"amiaudit: sampling {parse.GetValue(window)}…");
             if (!fromJournal)
                 using (var logStream = log is null ? null : OpenKernelLog(log))
                     facts = Collect(probe, host, span, log, logStream, context);
             context.Interruption.ThrowIfRequested();
             var loops = fromJournal ? JournalCrashLoops(parse.GetValue(journalDir), parse.GetValue(journalExport), from, to)
                 : probe is "all" or "loops" ? CrashLoops(host, span, context) : null;
+            context.Progress(null);
             context.Interruption.ThrowIfRequested();
 
             var verdicts = Verdicts(facts);

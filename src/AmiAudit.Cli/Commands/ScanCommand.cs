@@ -9,7 +9,7 @@ using AmiAudit.Reporting;
 namespace AmiAudit.Cli.Commands;
 
 /// <summary><c>amiaudit scan</c>: the image-pipeline gate. Collect (or load) a snapshot, evaluate
-/// policies, render one format, exit 1 when a failure reaches --fail-on.</summary>
+/// policies, render one format, exit 1 when a failure reaches --fail-on (high unless given; none reports only).</summary>
 public sealed class ScanCommand : IVerb
 {
     public Command Build(CliContext context)
@@ -23,12 +23,7 @@ public sealed class ScanCommand : IVerb
         var vars = CommonOptions.Vars();
         var failOn = CommonOptions.FailOn();
         var onError = CommonOptions.OnError();
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = $"Output format: {string.Join(", ", ScanReporters.Formats)}.",
-            DefaultValueFactory = _ => "console",
-        };
-        format.AcceptOnlyFromAmong([.. ScanReporters.Formats]);
+        var format = Choice.Option("--format", ["-f"], [.. ScanReporters.Formats], "console", $"Output format: {string.Join(", ", ScanReporters.Formats)}.");
         var output = CommonOptions.Output();
         var template = UserTemplates.Option();
         var since = TimeBounds.Since();
@@ -37,8 +32,9 @@ public sealed class ScanCommand : IVerb
         var command = new Command("scan",
             "Evaluate policies against an image root, the live node or a saved snapshot; the image-pipeline gate.\n\n" +
             "Examples:\n" +
-            "  amiaudit scan --root /mnt/image --fail-on high\n" +
-            "  amiaudit scan --root / --fail-on high --format junit --output amiaudit.xml   # on the Packer build instance\n" +
+            "  amiaudit scan --root /mnt/image       # exit 1 on a failing high/critical finding\n" +
+            "  amiaudit scan --root /mnt/image --fail-on none -f markdown -o report.md\n" +
+            "  amiaudit scan --root / --format junit -o amiaudit.xml   # on the Packer instance\n" +
             "  amiaudit scan --snapshot node.json --policy policies/ --waivers waivers.yaml --format sarif -o amiaudit.sarif")
         {
             root, snapshotFile, live, policy, waivers, vars, failOn, onError, format, output, template, since, until,
@@ -86,13 +82,13 @@ public sealed class ScanCommand : IVerb
             if (parse.GetValue(snapshotFile) is null) snapshot = Collection.AddNamedBinaries(request, snapshot, loaded.NamedPaths, context);
             context.Trace("snapshot ready");
 
-            var gate = CommonOptions.ParseSeverity(parse.GetValue(failOn));
+            var gate = parse.GetValue(failOn).Threshold;
             var result = PolicyEvaluator.Evaluate(snapshot, loaded.Policies, waiverSet, new EvaluationOptions
             {
                 Now = context.Now,
                 FailOn = gate,
-                OnError = OnErrorNames.TryParse(parse.GetValue(onError), out var mode) ? mode : OnError.Fail,
-                TargetName = TargetNames.For(snapshot),
+                OnError = parse.GetValue(onError),
+                TargetName = TargetNames.For(snapshot.Target),
             });
             if (snapshot.Evidence is { Timeline.Count: > 0 } evidence) result = result with { Timeline = evidence.Timeline };
             context.Trace("evaluated");

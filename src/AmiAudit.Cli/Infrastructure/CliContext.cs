@@ -13,7 +13,7 @@ public sealed class CliContext
     public required string AppDirectory { get; init; }
     /// <summary>True when stdout is a terminal (colour, progress).</summary>
     public bool Interactive { get; init; }
-    /// <summary>Terminal width for console output; 80 when not a terminal so files and CI logs are stable.</summary>
+    /// <summary>Width for console output and help: the terminal's, else COLUMNS, else 80 (<see cref="TerminalWidth"/>).</summary>
     public int ConsoleWidth { get; init; } = 80;
     /// <summary>SIGINT / SIGTERM: the token verbs check, and the temp files a stop removes.</summary>
     public Interruption Interruption { get; init; } = new();

@@ -43,7 +43,7 @@ public sealed class SnapshotOutput : IAsyncDisposable
 
     public static SnapshotOutput ToDirectory(CliContext context, string directory)
     {
-        if (File.Exists(directory)) throw new OutputException(directory, "is a file; --out for many snapshots is a directory (DIR/) or s3://bucket/prefix/");
+        if (File.Exists(directory)) throw new OutputException(directory, "is a file; --output for many snapshots is a directory (DIR/) or s3://bucket/prefix/");
         try
         {
             Directory.CreateDirectory(directory);

@@ -7,8 +7,9 @@ namespace AmiAudit.Reporting.Diff;
 
 /// <summary>
 /// The terminal screen: the chains first (they are the answer), then the consistent and partial divergences,
-/// ranked, then one line about noise. Every line fits <see cref="ReportContext.Width"/> columns (long values are
-/// wrapped, never cut); ANSI colour only when <see cref="ReportContext.Color"/>.
+/// ranked, then one line about noise. Lines are wrapped at spaces to <see cref="ReportContext.Width"/> columns (the
+/// terminal's, chosen by the CLI); a token a user copies (a URL, a sha256, a path) is never split: one longer than
+/// the line overflows it. ANSI colour only when <see cref="ReportContext.Color"/>.
 /// </summary>
 internal sealed class ConsoleDiffReporter : IDiffReporter
 {
@@ -80,7 +81,7 @@ internal sealed class ConsoleDiffReporter : IDiffReporter
         public const string Bold = "\u001b[1m", Red = "\u001b[31m", Yellow = "\u001b[33m", Cyan = "\u001b[36m", Dim = "\u001b[2m", Reset = "\u001b[0m";
     }
 
-    /// <summary>Word-wraps to the width; continuation lines get their own indent.</summary>
+    /// <summary>Word-wraps to the width at spaces only; continuation lines get their own indent.</summary>
     private sealed class Out(int width, bool color)
     {
         private readonly StringBuilder _sb = new();
@@ -109,8 +110,15 @@ internal sealed class ConsoleDiffReporter : IDiffReporter
                     yield return prefix + text;
                     yield break;
                 }
-                var cut = text.LastIndexOf(' ', Math.Min(room, text.Length - 1));
-                if (cut <= 0) cut = room; // one long token (a URL): hard-break it
+                var cut = room > 0 ? text.LastIndexOf(' ', Math.Min(room, text.Length - 1)) : -1;
+                // One token longer than the room (a URL, a sha256): it overflows the line whole, because a
+                // token broken across lines no longer copies and pastes.
+                if (cut <= 0) cut = text.IndexOf(' ', 1);
+                if (cut <= 0)
+                {
+                    yield return prefix + text;
+                    yield break;
+                }
                 yield return (prefix + text[..cut]).TrimEnd();
                 text = text[cut..].TrimStart();
                 prefix = rest;

@@ -60,6 +60,9 @@ internal sealed class ConsoleScanReporter : IScanReporter
                 console.Write(Indented($"waived {Printable(ScanView.CaseName(f))} — {Printable(ScanView.WaiverText(f))}", Dim));
         }
 
+        WriteRemediation(console, shown);
+        WriteSkipped(console, ScanView.Ordered(result.Findings.Where(f => f.Status == FindingStatus.Skipped)));
+
         foreach (var line in Evidence.TimelineView.ConsoleLines(result.Timeline))
             console.Write(new Text(line + "\n"));
 
@@ -79,6 +82,39 @@ internal sealed class ConsoleScanReporter : IScanReporter
 
         return Finish(writer.ToString());
     }
+
+    /// <summary>Skipped rules listed here; the rest are counted (every one is in json and markdown).</summary>
+    internal const int MaxSkippedShown = 20;
+
+    /// <summary>What to do about each failing rule, once per rule (the text is the rule's, not the subject's), as
+    /// markdown and JSON carry it.</summary>
+    private static void WriteRemediation(IAnsiConsole console, IReadOnlyList<Finding> shown)
+    {
+        var fixes = shown.Where(f => f.Status == FindingStatus.Fail && !string.IsNullOrWhiteSpace(f.Remediation))
+            .GroupBy(f => f.RuleId, StringComparer.Ordinal)
+            .Select(g => (Rule: g.Key, Text: OneLine(g.First().Remediation!)))
+            .ToList();
+        if (fixes.Count == 0) return;
+        console.Write(new Text("Remediation\n", Bold));
+        foreach (var (rule, text) in fixes) console.Write(Indented($"{Printable(rule)}: {Printable(text)}", Style.Plain));
+    }
+
+    /// <summary>Why rules were not judged (a live-only fact on an image root, a guard the target does not meet).</summary>
+    private static void WriteSkipped(IAnsiConsole console, IReadOnlyList<Finding> skipped)
+    {
+        if (skipped.Count == 0) return;
+        console.Write(new Text("Skipped (not judgeable here)\n", Bold));
+        foreach (var f in skipped.Take(MaxSkippedShown))
+        {
+            var id = string.IsNullOrEmpty(f.Subject) ? f.RuleId : $"{f.RuleId} [{f.Subject}]";
+            console.Write(Indented($"{Printable(id)}: {Printable(f.Message)}", Dim));
+        }
+        if (skipped.Count > MaxSkippedShown)
+            console.Write(Indented($"… {N(skipped.Count - MaxSkippedShown)} more (see --format json or markdown)", Dim));
+    }
+
+    /// <summary>Policy text is YAML prose, often folded over lines: one line for the console (Spectre re-wraps it).</summary>
+    private static string OneLine(string text) => string.Join(' ', text.Split((char[])[' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     private static IRenderable Header(ScanResult result, ScanSummary summary, ReportContext ctx)
     {
@@ -201,6 +237,7 @@ internal sealed class ConsoleScanReporter : IScanReporter
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static readonly Style Dim = new(Color.Grey);
+    private static readonly Style Bold = new(decoration: Decoration.Bold);
     private static readonly Style Failed = new(Color.Red, decoration: Decoration.Bold);
     private static readonly Style Warn = new(Color.Yellow);
     private static readonly Style Ok = new(Color.Green);

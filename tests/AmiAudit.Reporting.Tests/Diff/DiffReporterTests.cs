@@ -41,7 +41,8 @@ public class DiffReporterTests
     public void Console_fits_80_columns_and_leads_with_both_chains()
     {
         var text = DiffReporters.Get("console").Render(Incident(), Ctx);
-        text.Split('\n').ShouldAllBe(l => l.Length <= 80);
+        // 80 columns, except a line holding one token that must not be split (a URL): it overflows whole.
+        text.Split('\n').ShouldAllBe(l => l.Length <= 80 || !l.Trim().Contains(' '));
         text.ShouldNotContain("\u001b[");
         var lines = text.Split('\n');
         lines.ShouldContain("  zone-b: ecs.service never started");

@@ -69,7 +69,7 @@ public static class PolicyEvaluator
     };
 
     internal static string TargetName(TargetInfo t, EvaluationOptions o) =>
-        !string.IsNullOrEmpty(o.TargetName) ? o.TargetName : t.Hostname ?? t.ImageId ?? t.Root ?? "target";
+        !string.IsNullOrEmpty(o.TargetName) ? o.TargetName : TargetNames.For(t);
 
     private static IEnumerable<Finding> Judge(PolicyRule rule, JsonObject root, string target, bool live)
     {
