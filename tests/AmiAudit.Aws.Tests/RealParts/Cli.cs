@@ -27,9 +27,10 @@ public static class Cli
         return new Outcome(code, stdout.ToString(), stderr.ToString(), watch.Elapsed);
     }
 
-    /// <summary>The built amiaudit: AMIAUDIT_BINARY (e.g. the NativeAOT publish) or the apphost next to the tests.</summary>
+    /// <summary>The built amiaudit: the published NativeAOT binary when scripts/test.sh made one (AMIAUDIT_AOT_BIN),
+    /// else the apphost built next to the tests.</summary>
     public static string Binary =>
-        System.Environment.GetEnvironmentVariable("AMIAUDIT_BINARY") is { Length: > 0 } b ? b : Path.Combine(AppContext.BaseDirectory, "amiaudit");
+        System.Environment.GetEnvironmentVariable("AMIAUDIT_AOT_BIN") is { Length: > 0 } b && File.Exists(b) ? b : Path.Combine(AppContext.BaseDirectory, "amiaudit");
 
     /// <summary>Runs a program with exactly <paramref name="env"/> (plus PATH and DOTNET_ROOT), nothing inherited.</summary>
     public static Outcome Exec(string file, IReadOnlyDictionary<string, string> env, params string[] args)

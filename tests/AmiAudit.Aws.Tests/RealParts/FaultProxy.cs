@@ -16,9 +16,14 @@ public sealed class FaultProxy : IDisposable
     public ConcurrentQueue<(string Action, bool Failed)> Calls { get; } = new();
     public string Url { get; }
 
-    /// <param name="fail">(EC2 action, how many times it was seen including this one) → answer with RequestLimitExceeded.</param>
-    public FaultProxy(string target, Func<string, int, bool> fail)
+    private readonly string _code;
+    private readonly int _status;
+
+    /// <param name="fail">(EC2 action, how many times it was seen including this one) → answer with <paramref name="code"/>.</param>
+    public FaultProxy(string target, Func<string, int, bool> fail, string code = "RequestLimitExceeded", int status = 503)
     {
+        _code = code;
+        _status = status;
         _target = target.TrimEnd('/');
         _fail = fail;
         Url = $"http://127.0.0.1:{MotoServer.FreePort()}/";
@@ -49,8 +54,8 @@ public sealed class FaultProxy : IDisposable
         if (_fail(action, n))
         {
             Calls.Enqueue((action, true));
-            var xml = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>");
-            ctx.Response.StatusCode = 503;
+            var xml = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + _code + "</Code><Message>" + _code + " (fault proxy)</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>");
+            ctx.Response.StatusCode = _status;
             ctx.Response.ContentType = "text/xml";
             ctx.Response.ContentLength64 = xml.Length;
             ctx.Response.OutputStream.Write(xml);

@@ -74,4 +74,18 @@ public sealed class PlumbingRealTests(MotoServer moto) : IClassFixture<MotoServe
         proxy.Calls.Count(c => c is { Action: "DescribeInstances", Failed: true }).ShouldBe(4);
         watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(60));
     }
+
+    [Fact]
+    public void Expired_credentials_are_one_line_naming_the_call_and_what_to_do()
+    {
+        using var proxy = new FaultProxy(moto.Url, (action, _) => action == "DescribeInstances", code: "ExpiredToken", status: 400);
+        var env = moto.Environment();
+        env["AWS_ENDPOINT_URL"] = proxy.Url;
+        var r = Cli.Run(env, "collect", "--ec2", "--out", Directory.CreateTempSubdirectory("amiaudit-expired-").FullName);
+        r.ExitCode.ShouldBe(4, r.Error);
+        var line = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldHaveSingleItem();
+        line.ShouldStartWith("amiaudit: EC2 DescribeInstances: ExpiredToken:");
+        line.ShouldContain("refresh them");
+        proxy.Calls.Count(c => c.Action == "DescribeInstances").ShouldBe(1, "a refused credential is not retried");
+    }
 }
