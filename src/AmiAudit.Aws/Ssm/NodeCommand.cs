@@ -15,7 +15,8 @@ public static class NodeCommand
         var lines = new List<string>
         {
             "set -eu",
-            "IMDS=http://169.254.169.254/latest",
+            // AWS_EC2_METADATA_SERVICE_ENDPOINT is the SDKs' own override (IPv6-only nodes: http://[fd00:ec2::254]).
+            "IMDS=\"${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254}\"; IMDS=\"${IMDS%/}/latest\"",
             // IMDSv2: a session token first. No instance metadata (not EC2, IMDS off): the snapshot still lands, under unknown-az.
             "TOKEN=$(curl -sf --max-time 2 -X PUT \"$IMDS/api/token\" -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' 2>/dev/null || true)",
             "md() { curl -sf --max-time 2 -H \"X-aws-ec2-metadata-token: $TOKEN\" \"$IMDS/meta-data/$1\" 2>/dev/null || true; }",

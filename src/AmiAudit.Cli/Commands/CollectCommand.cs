@@ -129,7 +129,8 @@ public sealed class CollectCommand : IVerb
             {
                 context.Progress(null);
                 try { await sink.CompleteAsync().ConfigureAwait(false); } catch (AmiAudit.Aws.Plumbing.AwsFailure) { }
-                context.Diagnostic($"amiaudit: inventory stopped after {count} instances; {sink.Written} snapshots were written to {sink.Destination} and kept");
+                // Only when there is a partial result to speak of: a failure before the first page is the one line.
+                if (count > 0) context.Diagnostic($"amiaudit: inventory stopped after {count} instances; {sink.Written} snapshots were written to {sink.Destination} and kept");
                 throw;
             }
             context.Progress(null);

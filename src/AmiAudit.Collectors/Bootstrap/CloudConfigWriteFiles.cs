@@ -5,8 +5,15 @@ using YamlDotNet.Core.Events;
 
 namespace AmiAudit.Collectors.Bootstrap;
 
-/// <summary>One <c>write_files</c> entry of a cloud-config document, its content decoded.</summary>
-public sealed record WrittenFile(string Path, string? Content, string Encoding, string? Problem);
+/// <summary>One <c>write_files</c> entry of a cloud-config document, its content decoded: <see cref="Bytes"/> is what
+/// cloud-init would write (capped at <see cref="UserDataDecoder.MaxBytes"/>; null when it cannot be decoded at all),
+/// <see cref="Content"/> the same as text (null when binary). <see cref="Truncated"/>: the bytes are the first
+/// MaxBytes of a larger file, so their hash is not the file's.</summary>
+public sealed record WrittenFile(string Path, string? Content, string Encoding, string? Problem)
+{
+    public byte[]? Bytes { get; init; }
+    public bool Truncated { get; init; }
+}
 
 /// <summary>
 /// The files a cloud-config document writes (<c>write_files: [{path, content, encoding}]</c>), with cloud-init's
@@ -73,21 +80,40 @@ public static class CloudConfigWriteFiles
         }
         if (path is null) return null;
         var enc = (encoding ?? "text/plain").Trim().ToLowerInvariant();
-        var (decoded, problem) = DecodeContent(content ?? "", enc);
-        return new WrittenFile(path, decoded, enc, problem);
+        var decoded = DecodeContent(content ?? "", enc);
+        return new WrittenFile(path, decoded.Text, enc, decoded.Problem) { Bytes = decoded.Bytes, Truncated = decoded.Truncated };
     }
 
-    /// <summary>cloud-init's write_files encodings (cc_write_files.decode_perms/extract_contents).</summary>
-    public static (string? Text, string? Problem) DecodeContent(string content, string encoding)
+    /// <summary>The outcome of decoding one entry's content.</summary>
+    public readonly record struct Decoded(byte[]? Bytes, string? Text, string? Problem, bool Truncated);
+
+    /// <summary>cloud-init's write_files encodings (cc_write_files.decode_perms/extract_contents). Every result is at
+    /// most <see cref="UserDataDecoder.MaxBytes"/> bytes: a base64 text or gzip stream that is larger yields its
+    /// first MaxBytes, marked truncated, with a problem saying so — never nothing, so the size still shows.</summary>
+    public static Decoded DecodeContent(string content, string encoding)
     {
         var gz = encoding is "gz" or "gzip" or "gz+base64" or "gzip+base64" or "gz+b64" or "gzip+b64";
         var b64 = encoding is "b64" or "base64" or "gz+base64" or "gzip+base64" or "gz+b64" or "gzip+b64";
-        if (!gz && !b64) return (content, null);
+        if (!gz && !b64)
+        {
+            var plain = Encoding.UTF8.GetBytes(content);
+            return plain.Length > UserDataDecoder.MaxBytes
+                ? Capped(plain[..UserDataDecoder.MaxBytes], $"content is larger than {UserDataDecoder.MaxBytes} bytes; only the first {UserDataDecoder.MaxBytes} were inspected")
+                : new Decoded(plain, content, null, false);
+        }
         byte[] bytes;
+        var truncated = false;
         if (b64)
         {
-            var decoded = UserDataDecoder.TryBase64(Encoding.ASCII.GetBytes(content.Length > UserDataDecoder.MaxBytes * 2 ? content[..(UserDataDecoder.MaxBytes * 2)] : content));
-            if (decoded is null) return (null, $"content is not valid base64 (encoding {encoding})");
+            // 4 base64 characters are 3 bytes: this many characters decode to just over the cap (gzip inflates past it anyway).
+            var limit = (UserDataDecoder.MaxBytes / 3 + 1) * 4;
+            if (content.Length > limit)
+            {
+                content = content[..limit];
+                truncated = true;
+            }
+            var decoded = UserDataDecoder.TryBase64(Encoding.ASCII.GetBytes(content));
+            if (decoded is null) return new Decoded(null, null, $"content is not valid base64 (encoding {encoding})", false);
             bytes = decoded;
         }
         else
@@ -98,13 +124,22 @@ public static class CloudConfigWriteFiles
         if (gz)
         {
             var (inflated, capped, error) = UserDataDecoder.Gunzip(bytes);
-            if (error is not null) return (null, $"content could not be decompressed (encoding {encoding}): {error}");
+            // A base64 text cut at the limit is a gzip stream cut short: what inflated before the cut still counts.
+            if (error is not null && !(truncated && inflated.Length > 0))
+                return new Decoded(null, null, $"content could not be decompressed (encoding {encoding}): {error}", false);
             bytes = inflated;
-            if (capped) return (UserDataDecoder.AsText(bytes), $"content expands past {UserDataDecoder.MaxBytes} bytes; only the first {UserDataDecoder.MaxBytes} were inspected");
+            if (capped || truncated)
+                return Capped(bytes, $"content expands past {UserDataDecoder.MaxBytes} bytes; only the first {Math.Min(bytes.Length, UserDataDecoder.MaxBytes)} were inspected");
+        }
+        else if (truncated || bytes.Length > UserDataDecoder.MaxBytes)
+        {
+            return Capped(bytes.Length > UserDataDecoder.MaxBytes ? bytes[..UserDataDecoder.MaxBytes] : bytes, $"content is larger than {UserDataDecoder.MaxBytes} bytes; only the first {UserDataDecoder.MaxBytes} were inspected");
         }
         var text = UserDataDecoder.AsText(bytes);
-        return text is null ? (null, "content is binary; not inspected") : (text, null);
+        return new Decoded(bytes, text, text is null ? "content is binary; not inspected" : null, false);
     }
+
+    private static Decoded Capped(byte[] bytes, string problem) => new(bytes, UserDataDecoder.AsText(bytes), problem, true);
 
     /// <summary>Consumes the value whose first event is current: a scalar or alias is one event, a collection runs to its end.</summary>
     private static void SkipValue(IParser parser)

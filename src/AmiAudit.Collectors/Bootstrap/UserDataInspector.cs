@@ -39,6 +39,8 @@ public static class UserDataInspector
             if (text.StartsWith("Content-Type:", StringComparison.OrdinalIgnoreCase) || text.StartsWith("MIME-Version:", StringComparison.OrdinalIgnoreCase))
                 encodings.Add("mime");
             var starts = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var problem in parts.Select(p => p.Problem).OfType<string>().Distinct(StringComparer.Ordinal))
+                diagnostics.Add(new Diagnostic { Source = diagnosticSource, Level = "warning", Code = "user-data-malformed", Message = problem, Path = path });
             foreach (var part in parts)
             {
                 urls.AddRange(UrlExtractor.Extract(part.Text, path, part.FirstLine));
@@ -72,20 +74,21 @@ public static class UserDataInspector
             var source = $"{path}#write_files:{Redactor.RedactText(file.Path)}";
             if (file.Problem is not null)
                 diagnostics.Add(new Diagnostic { Source = diagnosticSource, Level = "warning", Code = "user-data-undecodable", Message = file.Problem, Path = source });
-            if (file.Content is null)
+            if (file.Bytes is null)
             {
                 scripts.Add(new ScriptFact { Path = source, Kind = "cloud-init-write-file" });
                 continue;
             }
-            var bytes = System.Text.Encoding.UTF8.GetBytes(file.Content);
+            // Binary or truncated content still has a size (and, when whole, a hash): comparable between zones.
             scripts.Add(new ScriptFact
             {
                 Path = source,
                 Kind = "cloud-init-write-file",
-                Size = bytes.Length,
-                Sha256 = file.Problem is null ? Sha256(bytes) : null,
-                StartsUnits = [.. SystemctlStarts.Find(file.Content)],
+                Size = file.Bytes.Length,
+                Sha256 = file.Truncated ? null : Sha256(file.Bytes),
+                StartsUnits = file.Content is null ? [] : [.. SystemctlStarts.Find(file.Content)],
             });
+            if (file.Content is null) continue;
             urls.AddRange(UrlExtractor.Extract(file.Content, source, 1));
         }
     }

@@ -2,8 +2,12 @@ using System.Text;
 
 namespace AmiAudit.Collectors.Bootstrap;
 
-/// <summary>One part of user-data: its MIME type, decoded text and the line of the file where its body starts.</summary>
-public sealed record UserDataPart(string ContentType, string Text, int FirstLine);
+/// <summary>One part of user-data: its MIME type, decoded text and the line of the file where its body starts.
+/// <see cref="Problem"/> says why the part was recovered from a malformed document (cloud-init may not run it).</summary>
+public sealed record UserDataPart(string ContentType, string Text, int FirstLine)
+{
+    public string? Problem { get; init; }
+}
 
 /// <summary>
 /// Splits cloud-init user-data into parts the way cloud-init does for the common cases: a MIME
@@ -56,7 +60,26 @@ public static class UserDataParts
         }
 
         var delimiter = "--" + boundary;
+        string? problem = null;
+        if (!HasDelimiter(lines, bodyStart, end, delimiter))
+        {
+            // The declared boundary never occurs. Python's email parser (cloud-init's) then keeps the body as one
+            // opaque multipart payload and cloud-init skips it — but an auditor must not let a broken header hide
+            // the scripts and URLs in the body: the first "--X" line is taken as the boundary, else the body is
+            // read as one document, and the part says cloud-init would not run it.
+            problem = $"MIME boundary '{boundary}' declared in the header does not occur in the body; cloud-init skips this multipart document (its parts were inspected anyway)";
+            var found = FirstDelimiterLike(lines, bodyStart, end);
+            if (found is null)
+            {
+                if (parts.Count >= MaxParts) return;
+                var whole = string.Join('\n', lines[bodyStart..end]);
+                parts.Add(new UserDataPart(Sniff(whole), whole, lineBase + bodyStart) { Problem = problem });
+                return;
+            }
+            delimiter = found;
+        }
         var partStart = -1;
+        var firstNew = parts.Count;
         for (var i = bodyStart; i < end; i++)
         {
             var line = lines[i].TrimEnd();
@@ -69,6 +92,33 @@ public static class UserDataParts
         }
         // An unterminated last part is still read: a truncated document must not hide its scripts.
         if (partStart >= 0 && partStart < end) SplitInto(lines, partStart, end, lineBase, depth + 1, parts);
+        if (problem is not null)
+            for (var k = firstNew; k < parts.Count; k++) parts[k] = parts[k] with { Problem = parts[k].Problem ?? problem };
+    }
+
+    private static bool HasDelimiter(string[] lines, int start, int end, string delimiter)
+    {
+        for (var i = start; i < end; i++)
+        {
+            var line = lines[i].TrimEnd();
+            if (line == delimiter || line == delimiter + "--") return true;
+        }
+        return false;
+    }
+
+    /// <summary>The first line that looks like a part delimiter ("--" + 1–70 boundary characters, RFC 2046), without
+    /// a closing "--".</summary>
+    private static string? FirstDelimiterLike(string[] lines, int start, int end)
+    {
+        for (var i = start; i < end; i++)
+        {
+            var line = lines[i].TrimEnd();
+            if (line.Length is < 3 or > 72 || !line.StartsWith("--", StringComparison.Ordinal)) continue;
+            var b = line[2..];
+            if (b.EndsWith("--", StringComparison.Ordinal)) b = b[..^2];
+            if (b.Length > 0 && b.All(c => char.IsAsciiLetterOrDigit(c) || "'()+_,-./:=? ".Contains(c))) return "--" + b;
+        }
+        return null;
     }
 
     private static int TrimTrailingBlank(string[] lines, int start, int end)

@@ -183,4 +183,34 @@ public class UserDataInspectorTests
             json.ShouldNotContain(secret);
         r.Urls.Select(u => u.Normalized).ShouldContain("https://mirror.example.com/kubelet");
     }
+
+    [Fact]
+    public void A_recovered_mime_body_says_cloud_init_would_skip_it()
+    {
+        var mime = "Content-Type: multipart/mixed; boundary=\"AAA\"\nMIME-Version: 1.0\n\n--BBB\nContent-Type: text/x-shellscript\n\n" + Script + "--BBB--\n";
+        var r = Inspect(Api(mime));
+        r.Scripts.Single(s => s.Path == "user-data").StartsUnits.ShouldBe(["kubelet.service"]);
+        var d = r.Diagnostics.ShouldHaveSingleItem();
+        d.Code.ShouldBe("user-data-malformed");
+        d.Message.ShouldContain("'AAA'");
+        d.Message.ShouldContain("cloud-init skips");
+        // No delimiter-like line at all: the body is one document, sniffed by its first line.
+        var bare = "Content-Type: multipart/mixed; boundary=\"AAA\"\n\n" + Script;
+        Inspect(Api(bare)).Urls.Select(u => u.Normalized).ShouldBe([Kubelet]);
+        // A well-formed document has no such diagnostic.
+        var good = "Content-Type: multipart/mixed; boundary=\"AAA\"\n\n--AAA\nContent-Type: text/x-shellscript\n\n" + Script + "--AAA--\n";
+        Inspect(Api(good)).Diagnostics.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Binary_write_files_content_keeps_its_size_and_hash()
+    {
+        var binary = new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F', 0, 1, 2, 3, 0, 0, 0, 9 };
+        var doc = "#cloud-config\nwrite_files:\n  - path: /usr/local/bin/tool\n    encoding: b64\n    content: " + Convert.ToBase64String(binary) + "\n";
+        var r = Inspect(Api(doc));
+        var file = r.Scripts.Single(s => s.Path == "user-data#write_files:/usr/local/bin/tool");
+        file.Size.ShouldBe(binary.Length);
+        file.Sha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(binary)));
+        r.Diagnostics.ShouldContain(d => d.Path == "user-data#write_files:/usr/local/bin/tool" && d.Message.Contains("binary"));
+    }
 }
