@@ -53,7 +53,7 @@ import base64, sys, boto3
 n = int(sys.argv[1])
 ec2 = boto3.client("ec2")
 vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=az)["Subnet"]["SubnetId"] for i, az in enumerate(["us-east-1a", "us-east-1b"])]
+subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i * 64}.0/18", AvailabilityZone=az)["Subnet"]["SubnetId"] for i, az in enumerate(["us-east-1a", "us-east-1b"])]
 stock = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
 builder = ec2.run_instances(ImageId=stock, MinCount=1, MaxCount=1, SubnetId=subnets[0])["Instances"][0]["InstanceId"]
 image = ec2.create_image(InstanceId=builder, Name="amazon-eks-node-1.29-v20241120")["ImageId"]
@@ -106,19 +106,21 @@ EOF
 
 declare -A dw dr
 for kind in local s3; do
-  times=(); mems=()
+  times=(); mems=(); mcpu=(); acpu=()
   for r in $(seq "$runs"); do
     if [ "$kind" = local ]; then set -- "$fleet/a" "$fleet/b"; else set -- s3://bench/a/ s3://bench/b/; fi
+    before=$(moto_cpu)
     set +e
     /usr/bin/time -v -o "$work/time.txt" "$cli" diff "$@" --format json --output "$work/diff-$kind.json" 2>"$work/diff.err"
     rc=$?
     set -e
+    mcpu+=("$(echo "$(moto_cpu) - $before" | bc -l)"); acpu+=("$(cpu_of "$work/time.txt")")
     [ "$rc" -le 1 ] || { echo "amiaudit diff ($kind) exited $rc" >&2; cat "$work/diff.err" "$work/time.txt" >&2; exit 1; }
     times+=("$(wall_of "$work/time.txt")"); mems+=("$(rss_of "$work/time.txt")")
   done
   dw[$kind]=$(printf '%s\n' "${times[@]}" | median); dr[$kind]=$(printf '%s\n' "${mems[@]}" | median)
-  printf 'diff of 2 × %d snapshots from %-5s: median wall %.2f s, max RSS %.0f MiB  [wall per run: %s]\n' \
-    "$snapshots" "$kind" "${dw[$kind]}" "$(echo "${dr[$kind]} / 1024" | bc -l)" "${times[*]}"
+  printf 'diff of 2 × %d snapshots from %-5s: median wall %.2f s, amiaudit CPU %.2f s, max RSS %.0f MiB, moto CPU %.2f s  [wall per run: %s]\n' \
+    "$snapshots" "$kind" "${dw[$kind]}" "$(printf '%s\n' "${acpu[@]}" | median)" "$(echo "${dr[$kind]} / 1024" | bc -l)" "$(printf '%s\n' "${mcpu[@]}" | median)" "${times[*]}"
 done
 cmp -s <(grep -v '"generatedAt"' "$work/diff-local.json" | sed 's#s3://bench/##g') <(grep -v '"generatedAt"' "$work/diff-s3.json" | sed 's#s3://bench/##g') \
   || echo "note: the s3 and local diff reports differ beyond side names (see $work/diff-*.json)" >&2
