@@ -32,7 +32,7 @@ public sealed class NativeAotDockerEngineTests(NativeAotBinaryFixture aot, Docke
             var run = aot.Binary.InvokeWith(new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + dockerd.SocketPath },
                 "collect", "--live", "--root", Path.Combine(dir, "root"), "--host-root", Path.Combine(dir, "host"), "-o", output);
             var inspect = DockerdFixture.Must(dockerd.Docker("inspect", "-f",
-                "{{.RestartCount}}|{{.HostConfig.RestartPolicy.Name}}|{{.Id}}|{{.Created.Format \"2006-01-02T15:04:05Z07:00\"}}", name)).Split('|');
+                "{{.RestartCount}}|{{.HostConfig.RestartPolicy.Name}}|{{.Id}}|{{.Created}}", name)).Split('|');
 
             new[] { 0, 1 }.ShouldContain(run.ExitCode, run.Error);
             using var doc = JsonDocument.Parse(File.ReadAllText(output));
@@ -49,7 +49,7 @@ public sealed class NativeAotDockerEngineTests(NativeAotBinaryFixture aot, Docke
             c.GetProperty("restartCount").GetInt64().ShouldBeGreaterThanOrEqualTo(2);
             c.GetProperty("state").GetString().ShouldNotBeNullOrEmpty();
             DateTimeOffset.Parse(c.GetProperty("created").GetString()!, CultureInfo.InvariantCulture).ToUnixTimeSeconds()
-                .ShouldBe(DateTimeOffset.Parse(inspect[3], CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+                .ShouldBe(AmiAudit.Collectors.Docker.Api.EngineTime.Parse(inspect[3])!.Value.ToUnixTimeSeconds());
             var labels = c.GetProperty("labels");
             (labels.GetProperty("team").GetString(), labels.GetProperty("tier").GetString()).ShouldBe(("platform", "node"));
             // /events: every restart followed a die, so the rate is positive and the name was created once.
