@@ -69,9 +69,9 @@ public static partial class CloudInitOutcomeReader
             if (root.TryGetProperty("status", out var st) && st.ValueKind == JsonValueKind.String) return StatusFormatJson(root, JsonStrings.Get(st), path);
             note?.Invoke("unparseable", "no \"v1\" object");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            note?.Invoke("unparseable", $"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {e.Message.Split(" LineNumber:")[0]}");
+            note?.Invoke("unparseable", $"line {((e as JsonException)?.LineNumber ?? 0) + 1}, column {((e as JsonException)?.BytePositionInLine ?? 0) + 1}: {e.Message.Split(" LineNumber:")[0]}");
         }
         return null;
     }

@@ -46,15 +46,21 @@ public sealed class OnDiskDockerCollector : ICollector
             using var doc = JsonDocument.Parse(text, Options);
             if (doc.RootElement.ValueKind == JsonValueKind.Object)
             {
-                foreach (var key in (string[])["data-root", "graph"])
+                // Names through JsonStrings, not TryGetProperty: comparing an escaped name with an unpaired
+                // surrogate throws InvalidOperationException (fuzzing, docker-daemon-json).
+                string? dataRoot = null, graph = null;
+                foreach (var p in doc.RootElement.EnumerateObject())
                 {
-                    if (doc.RootElement.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String
-                        && JsonStrings.Get(v) is { Length: > 0 } s && s.StartsWith('/'))
-                        return RootFileSystem.Normalize(s);
+                    if (p.Value.ValueKind != JsonValueKind.String) continue;
+                    var name = JsonStrings.Name(p);
+                    if (name == "data-root") dataRoot = JsonStrings.Get(p.Value);
+                    else if (name == "graph") graph = JsonStrings.Get(p.Value);
                 }
+                foreach (var s in (string?[])[dataRoot, graph])
+                    if (s is { Length: > 0 } && s.StartsWith('/')) return RootFileSystem.Normalize(s);
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             fs.Note(Name, "unparseable", Where(e) + e.Message.Split(" LineNumber:")[0], "/etc/docker/daemon.json");
         }
@@ -88,7 +94,7 @@ public sealed class OnDiskDockerCollector : ICollector
                 }
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             fs.Note(Name, "unparseable", Where(e) + e.Message.Split(" LineNumber:")[0], configPath);
             return null;
@@ -124,7 +130,7 @@ public sealed class OnDiskDockerCollector : ICollector
                 return (string.IsNullOrEmpty(policy) ? "no" : policy, retries);
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             fs.Note(Name, "unparseable", Where(e) + e.Message.Split(" LineNumber:")[0], path);
         }
@@ -133,7 +139,7 @@ public sealed class OnDiskDockerCollector : ICollector
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
-    private static string Where(JsonException e) => $"line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: ";
+    private static string Where(Exception e) => $"line {((e as JsonException)?.LineNumber ?? 0) + 1}, column {((e as JsonException)?.BytePositionInLine ?? 0) + 1}: ";
 
     private static string? Str(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? JsonStrings.Get(v) : null;

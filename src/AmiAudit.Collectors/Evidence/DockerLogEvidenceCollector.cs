@@ -80,7 +80,7 @@ public sealed class DockerLogEvidenceCollector : ICollector
                     if (Time(Str(root, "Created")) is { Year: > 1 } t) created = t;
                 }
             }
-            catch (JsonException) { /* the on-disk collector already notes an unparseable config */ }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { /* the on-disk collector already notes an unparseable config */ }
         }
         var logFiles = LogFiles.Find(fs, dir, id + "-json.log");
         if (logFiles.Count == 0 && config is null) return null;
@@ -134,7 +134,7 @@ public sealed class DockerLogEvidenceCollector : ICollector
                 var clean = new string([.. log.Select(c => c < ' ' && c != '\t' ? ' ' : c)]);
                 result.Add(Redactor.RedactText($"{s}: {(clean.Length > 300 ? clean[..300] + "…" : clean)}"));
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 fs.Note(source, "unparseable", "a json-file log line is not JSON", path, "info");
             }
@@ -157,5 +157,5 @@ public sealed class DockerLogEvidenceCollector : ICollector
     }
 
     private static string? Str(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? AmiAudit.Collectors.Json.JsonStrings.Get(v) : null;
 }

@@ -61,7 +61,7 @@ public static partial class JournalRestartParser
             if (line.Length > MaxLineLength || line[0] != '{') { skipped++; continue; }
             Record? rec;
             try { rec = ReadRecord(line); }
-            catch (JsonException) { skipped++; continue; }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { skipped++; continue; }
             if (rec is null) continue;
             if (rec.Time is DateTimeOffset t && (t < since || t > until)) continue;
 

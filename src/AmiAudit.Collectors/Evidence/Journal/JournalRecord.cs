@@ -176,7 +176,7 @@ public static class JournalRecordReader
             var o = doc.RootElement;
             return JournalRecord.FromFields(name => Field(o, name));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }
@@ -187,11 +187,11 @@ public static class JournalRecordReader
         if (!o.TryGetProperty(name, out var v)) return null;
         switch (v.ValueKind)
         {
-            case JsonValueKind.String: return v.GetString();
+            case JsonValueKind.String: return AmiAudit.Collectors.Json.JsonStrings.Get(v);
             case JsonValueKind.Number: return v.GetRawText();
             case JsonValueKind.Array:
                 var first = v.EnumerateArray().FirstOrDefault();
-                if (first.ValueKind == JsonValueKind.String) return first.GetString();
+                if (first.ValueKind == JsonValueKind.String) return AmiAudit.Collectors.Json.JsonStrings.Get(first);
                 if (first.ValueKind == JsonValueKind.Array) return Bytes(first);
                 if (first.ValueKind == JsonValueKind.Number) return Bytes(v);
                 return null;

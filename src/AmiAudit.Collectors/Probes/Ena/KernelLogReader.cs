@@ -125,7 +125,7 @@ public static class KernelLogReader
             var cleaned = new string(text.Select(c => c < ' ' && c != '\t' ? ' ' : c).ToArray()).TrimEnd();
             return new KernelLogLine(cleaned, seconds, seconds is null ? LogTimeKind.None : LogTimeKind.Wall);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }
