@@ -46,9 +46,18 @@ public class SignalTests
         }
     }
 
+    /// <summary>
+    /// Starts the CLI with SIGINT and SIGTERM back at their default disposition. A test run launched in the
+    /// background of a non-interactive shell (`.ci/run &`) inherits SIGINT as ignored, and POSIX keeps an
+    /// inherited SIG_IGN across exec — so does amiaudit, on purpose (docs/security.md); the test is about
+    /// what a user's Ctrl-C does, so it gives the process the disposition a terminal would.
+    /// </summary>
+    private static readonly string[] DefaultSignals =
+        ["python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"];
+
     private static void Interrupt(int signal, string outDir, string output, string[] args, string marker)
     {
-        using var running = CliProcess.Start([], [.. args, "-o", output], new Dictionary<string, string> { ["AMIAUDIT_TRACE"] = "1" });
+        using var running = CliProcess.Start(DefaultSignals, [.. args, "-o", output], new Dictionary<string, string> { ["AMIAUDIT_TRACE"] = "1" });
         running.WaitForError(marker, TimeSpan.FromSeconds(60));
         Thread.Sleep(150); // well inside the slow part
         var sent = Stopwatch.StartNew();

@@ -31,8 +31,20 @@ public sealed class NativeAotDockerEngineTests(NativeAotBinaryFixture aot, Docke
             var output = Path.Combine(dir, "live.json");
             var run = aot.Binary.InvokeWith(new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + dockerd.SocketPath },
                 "collect", "--live", "--root", Path.Combine(dir, "root"), "--host-root", Path.Combine(dir, "host"), "-o", output);
-            var inspect = DockerdFixture.Must(dockerd.Docker("inspect", "-f",
-                "{{.RestartCount}}|{{.HostConfig.RestartPolicy.Name}}|{{.Id}}|{{.Created}}", name)).Split('|');
+            // The raw inspect JSON, not a -f template: the docker 28 CLI's template for .Created differs
+            // between CLI versions ("can't evaluate field Format"), the JSON does not.
+            string[] inspect;
+            using (var raw = JsonDocument.Parse(DockerdFixture.Must(dockerd.Docker("inspect", name))))
+            {
+                var c0 = raw.RootElement[0];
+                inspect =
+                [
+                    c0.GetProperty("RestartCount").GetInt64().ToString(CultureInfo.InvariantCulture),
+                    c0.GetProperty("HostConfig").GetProperty("RestartPolicy").GetProperty("Name").GetString()!,
+                    c0.GetProperty("Id").GetString()!,
+                    c0.GetProperty("Created").GetString()!,
+                ];
+            }
 
             new[] { 0, 1 }.ShouldContain(run.ExitCode, run.Error);
             using var doc = JsonDocument.Parse(File.ReadAllText(output));
