@@ -81,8 +81,10 @@ runs, bin_, root = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 syslog = os.path.join(root, "var/log/syslog")
 def measure(cmd):
     # Peak RSS of this child alone: run it under a fresh python so RUSAGE_CHILDREN holds only it.
+    # stdout to a pipe, never /dev/null: GNU grep sees /dev/null and stops at the first match (as -q does),
+    # which timed "grep -c" at 0.03 s for 1 GiB.
     probe = ("import resource,subprocess,sys,time;t=time.perf_counter();"
-             "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
+             "r=subprocess.run(sys.argv[1:],stdout=subprocess.PIPE,stderr=subprocess.PIPE);"
              "w=time.perf_counter()-t;u=resource.getrusage(resource.RUSAGE_CHILDREN);"
              "print(f'{w:.3f} {u.ru_maxrss/1024:.1f} {r.returncode}');sys.stderr.write(r.stderr.decode()[-300:])")
     out = subprocess.run([sys.executable, "-c", probe] + cmd, capture_output=True, text=True)
