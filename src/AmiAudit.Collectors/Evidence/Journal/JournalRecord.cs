@@ -83,7 +83,7 @@ public static class JournalRecordReader
         int first;
         while ((first = buffered.ReadByte()) is '\n' or '\r' or ' ') { }
         if (first < 0) yield break;
-        var head = new PrefixStream((byte)first, buffered);
+        var head = new PrefixBytes([(byte)first], buffered);
         IEnumerable<JournalRecord> records;
         if (first == '{') records = Json(head, stats);
         else if (first is (>= 'A' and <= 'Z') or '_')
@@ -263,7 +263,7 @@ public static class JournalRecordReader
         }
     }
 
-    /// <summary>A stream with some bytes pushed back in front.</summary>
+    /// <summary>A stream with some bytes pushed back in front (one sniffed byte, or a line read ahead).</summary>
     private sealed class PrefixBytes(byte[] head, Stream inner) : Stream
     {
         private int _at;
@@ -285,38 +285,6 @@ public static class JournalRecordReader
             return inner.Read(buffer, offset, count);
         }
         public override int ReadByte() => _at < head.Length ? head[_at++] : inner.ReadByte();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>A stream with one byte pushed back in front.</summary>
-    private sealed class PrefixStream(byte first, Stream inner) : Stream
-    {
-        private bool _used;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (count == 0) return 0;
-            if (!_used)
-            {
-                _used = true;
-                buffer[offset] = first;
-                return 1;
-            }
-            return inner.Read(buffer, offset, count);
-        }
-        public override int ReadByte()
-        {
-            if (_used) return inner.ReadByte();
-            _used = true;
-            return first;
-        }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
